@@ -1,0 +1,45 @@
+"""Plain-data HTTP request and response: the boundary between the ASGI servers and
+everything behind them (protocol codecs, API Gateway data plane, service HTTP routes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    path: str  # raw (percent-encoded) path, without the query string
+    query_string: str = ""  # raw query string, without '?'
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    body: bytes = b""
+    # Repeated headers keep every value here (lower-cased names), e.g. Cookie, X-Forwarded-For.
+    multi_headers: dict[str, list[str]] = field(default_factory=dict)
+    scheme: str = "http"
+    client_ip: str = "127.0.0.1"
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass
+class HttpResponse:
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def set_header(self, name: str, value: str) -> None:
+        lowered = name.lower()
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != lowered]
+        self.headers.append((name, value))
