@@ -1,0 +1,185 @@
+"""Turn the measured dicts into the stdout table, ``results.json`` and ``RESULTS.md``."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Result = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    read: Callable[[Result], float | None]
+    unit: str
+    target: str = ""
+    meets: Callable[[float], bool] | None = None
+    higher_is_better: bool = False
+
+
+def _get(*path: str) -> Callable[[Result], float | None]:
+    def read(result: Result) -> float | None:
+        value: Any = result
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return float(value) if isinstance(value, int | float) else None
+    return read
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("up: start → route answers", _get("ready_s"), "s", "< 0.5 s", lambda v: v < 0.5),
+    Metric("up: start → deployed", _get("deployed_s"), "s"),
+    Metric("cold: first API request", _get("api_cold_ms"), "ms", "≤ 20 ms", lambda v: v <= 20),
+    Metric("cold: first Lambda Invoke", _get("invoke_cold_ms"), "ms", "≤ 20 ms",
+           lambda v: v <= 20),
+    Metric("API warm p50, 1 conn", _get("wrk", "c1", "p50_ms"), "ms", "≤ 1 ms",
+           lambda v: v <= 1),
+    Metric("API warm p99, 1 conn", _get("wrk", "c1", "p99_ms"), "ms"),
+    Metric("API req/s, 1 conn", _get("wrk", "c1", "requests_per_s"), "req/s",
+           higher_is_better=True),
+    Metric("API warm p50, 16 conn", _get("wrk", "c16", "p50_ms"), "ms"),
+    Metric("API warm p99, 16 conn", _get("wrk", "c16", "p99_ms"), "ms"),
+    Metric("API req/s, 16 conn", _get("wrk", "c16", "requests_per_s"), "req/s", "≥ 5,000",
+           lambda v: v >= 5000, higher_is_better=True),
+    Metric("Invoke round trip p50 (boto3)", _get("invoke_p50_ms"), "ms"),
+    Metric("Invoke round trip p99 (boto3)", _get("invoke_p99_ms"), "ms"),
+    Metric("idle RSS, process tree", _get("idle_rss_mb"), "MiB"),
+)
+
+
+def machine() -> dict[str, Any]:
+    cpu_model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu_model": cpu_model,
+            "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(), "kernel": platform.release(),
+            "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr)
+            else "?"}
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "req/s":
+        return f"{value:,.0f}"
+    if unit == "MiB":
+        return f"{value:.0f} MiB"
+    return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def _ratio(mine: float | None, theirs: float | None) -> str:
+    if mine is None or theirs is None or theirs == 0:
+        return "—"
+    return f"{mine / theirs:.3g}×"
+
+
+def rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: metric, each peer, fogbank/MiniStack, target, fogbank meets it."""
+    names = [r["peer"] for r in results]
+    by_name = {r["peer"]: r for r in results}
+    header = ["metric", *names]
+    ratio_pair = ("fogbank", "MiniStack")
+    has_ratio = all(name in by_name for name in ratio_pair)
+    if has_ratio:
+        header.append("fogbank/MiniStack")
+    header += ["target", "fogbank meets"]
+    table: list[list[str]] = []
+    for metric in METRICS:
+        row = [metric.label, *(_fmt(metric.read(r), metric.unit) for r in results)]
+        if has_ratio:
+            row.append(_ratio(metric.read(by_name["fogbank"]), metric.read(by_name["MiniStack"])))
+        mine = metric.read(by_name["fogbank"]) if "fogbank" in by_name else None
+        met = "" if metric.meets is None or mine is None else ("yes" if metric.meets(mine)
+                                                                  else "NO")
+        row += [metric.target, met]
+        table.append(row)
+    return header, table
+
+
+def text_table(header: list[str], table: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+             for row in [header, *table]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(header: list[str], table: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in table]
+    return "\n".join(lines)
+
+
+def notes(results: list[Result]) -> list[str]:
+    lines: list[str] = []
+    for result in results:
+        peer = result["peer"]
+        lines.append(f"- **{peer}** {result.get('version', '?')}, template "
+                     f"`{result.get('template', '—')}`, idle processes: "
+                     f"{result.get('idle_processes', '—')}, RSS after load: "
+                     f"{_fmt(result.get('loaded_rss_mb'), 'MiB')}, Invoke samples: "
+                     f"{result.get('invoke_count', '—')}, first API request needed "
+                     f"{result.get('api_cold_attempts', '—')} attempt(s).")
+        lines += [f"  - {finding}" for finding in result.get("findings", [])]
+        if result.get("error"):
+            lines.append(f"  - **error:** `{_one_line(result['error'])}`")
+    return lines
+
+
+def _one_line(text: str) -> str:
+    """The first line and, for a long message (a traceback), its last two lines."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) > 4:
+        lines = [lines[0], "…", *lines[-2:]]
+    return " ⏎ ".join(lines)
+
+
+def write_json(path: Path, run: dict[str, Any]) -> None:
+    path.write_text(json.dumps(run, indent=2, default=str) + "\n")
+
+
+def write_markdown(path: Path, run: dict[str, Any], method: str) -> None:
+    header, table = rows(run["results"])
+    box = run["machine"]
+    text = "\n".join([
+        "# fogbank bench results",
+        "",
+        f"Run {run['date']} on {box['nproc']} CPU(s), {box['cpu_model']}, Python "
+        f"{box['python']}, Linux {box['kernel']}, {box['wrk']}; 1-minute load average "
+        f"{box['loadavg_1m_at_start']} when the run started (other work on the machine "
+        f"slows every figure). "
+        f"Written by `python -m bench`; rerun it to refresh this file.",
+        "",
+        markdown_table(header, table),
+        "",
+        "Ratios are fogbank ÷ MiniStack: below 1× is better for times and memory, above 1× "
+        "is better for req/s.",
+        "",
+        "## Peers and findings",
+        "",
+        *notes(run["results"]),
+        "",
+        "## Method",
+        "",
+        method,
+        "",
+    ])
+    path.write_text(text)

@@ -1,0 +1,85 @@
+"""Convert between ASGI messages and the plain ``HttpRequest``/``HttpResponse``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.protocol.http import HttpRequest, HttpResponse
+
+Scope = dict[str, Any]
+
+# Bodies beyond this are refused before they are read into memory. Lambda's sync limit is
+# 6 MB and the API-level services answer their own, smaller limits; streaming services (S3)
+# will read bodies themselves.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_request(scope: Scope, receive: Any) -> HttpRequest:
+    headers: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        if name in headers:
+            multi.setdefault(name, [headers[name]]).append(value)
+            joiner = "; " if name == "cookie" else ","
+            headers[name] = headers[name] + joiner + value
+        else:
+            headers[name] = value
+    declared = headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge(declared)
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise BodyTooLarge(str(size))
+            chunks.append(chunk)
+        more = message.get("more_body", False)
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    if "?" in path:  # some servers leave the query in raw_path
+        path = path.split("?", 1)[0]
+    client = scope.get("client") or ("127.0.0.1", 0)
+    return HttpRequest(
+        method=scope["method"],
+        path=path,
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        body=b"".join(chunks) if len(chunks) != 1 else chunks[0],
+        multi_headers=multi,
+        scheme=scope.get("scheme", "http"),
+        client_ip=client[0] if client else "127.0.0.1",
+    )
+
+
+async def send_response(send: Any, response: HttpResponse, *, head_only: bool = False) -> None:
+    raw_headers = [
+        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
+        if name.lower() != "content-length"
+    ]
+    raw_headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": b"" if head_only else response.body})
+
+
+async def lifespan(receive: Any, send: Any) -> None:
+    """Answer uvicorn's lifespan protocol; the cloud is started by the runner instead."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

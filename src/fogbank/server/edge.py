@@ -1,0 +1,121 @@
+"""The edge: every AWS API of the local cloud on one port."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fogbank import __version__
+from fogbank.core.errors import InternalFailure, ServiceError, status_of
+from fogbank.protocol import (
+    detect_service,
+    parse_request,
+    region_of,
+    serialize_error,
+    serialize_result,
+)
+from fogbank.protocol.http import HttpRequest, HttpResponse
+from fogbank.server.asgi import BodyTooLarge, lifespan, read_request, send_response
+from fogbank.services.base import HttpRoute, RequestContext
+
+log = logging.getLogger("fogbank.edge")
+
+HEALTH_PATH = "/_fogbank/health"
+
+
+class EdgeApp:
+    """ASGI app: HTTP request → (service, operation, params) → provider → HTTP response."""
+
+    def __init__(self, cloud: Any) -> None:
+        self.cloud = cloud
+        self.dispatcher = cloud.dispatcher
+        self.routes: list[HttpRoute] = sorted(
+            cloud.http_routes(), key=lambda route: len(route.prefix), reverse=True
+        )
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            request = await read_request(scope, receive)
+        except BodyTooLarge:
+            response = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
+            await send_response(send, response)
+            return
+        response = await self.handle(request)
+        await send_response(send, response, head_only=request.method == "HEAD")
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        request_id = self.cloud.ids.uuid()
+        try:
+            special = await self._special(request)
+            if special is not None:
+                return special
+        except Exception:
+            log.exception("edge route failed for %s %s", request.method, request.path)
+            return _plain_error(500, "InternalFailure", "fogbank failed to handle the request")
+        try:
+            service = detect_service(request)
+        except ServiceError as error:
+            return _plain_error(status_of(error), error.error_code, error.message, request_id)
+        operation: str | None = None
+        try:
+            operation, params = parse_request(service, request)
+            ctx = RequestContext(
+                service=service,
+                operation=operation,
+                region=region_of(request) or self.cloud.config.region,
+                account_id=self.cloud.config.account_id,
+                request_id=request_id,
+                headers=request.headers,
+            )
+            result = await self.dispatcher.dispatch(ctx, params)
+            return serialize_result(service, operation, result, request_id)
+        except ServiceError as error:
+            return _serialize_error(service, operation, error, request_id)
+        except Exception as exc:  # a bug of ours: answer like AWS would, keep serving
+            log.exception("edge failed on %s %s", service, operation)
+            return _serialize_error(service, operation, InternalFailure(str(exc)), request_id)
+
+    async def _special(self, request: HttpRequest) -> HttpResponse | None:
+        """Non-API endpoints: health, execute-api by host, service-owned HTTP routes."""
+        path = request.path
+        if path == HEALTH_PATH:
+            body = {
+                "version": __version__,
+                "services": {name: "running" for name in self.dispatcher.services()},
+                "state_dir": str(self.cloud.config.state_dir),
+            }
+            return HttpResponse(200, [("Content-Type", "application/json")],
+                                json.dumps(body).encode())
+        front = self.cloud.api_front
+        if front is not None:
+            api_id = front.api_id_for_host(request.headers.get("host", ""))
+            if api_id is not None:
+                return await front.handle(request, api_id=api_id)
+        for route in self.routes:
+            if path.startswith(route.prefix):
+                result: HttpResponse = await route.handler(request)
+                return result
+        return None
+
+
+def _serialize_error(service: str, operation: str | None, error: ServiceError,
+                     request_id: str) -> HttpResponse:
+    try:
+        return serialize_error(service, operation, error, request_id)
+    except Exception:
+        log.exception("could not serialise %r for %s", error, service)
+        return _plain_error(status_of(error), error.error_code, error.message, request_id)
+
+
+def _plain_error(status: int, code: str, message: str, request_id: str = "") -> HttpResponse:
+    body = json.dumps({"__type": code, "message": message}).encode()
+    headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
+    if request_id:
+        headers.append(("x-amzn-RequestId", request_id))
+    return HttpResponse(status, headers, body)

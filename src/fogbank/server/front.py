@@ -1,0 +1,43 @@
+"""The application's HTTP API front (the ``sam local start-api`` port)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fogbank.protocol.http import HttpResponse
+from fogbank.server.asgi import BodyTooLarge, lifespan, read_request, send_response
+
+log = logging.getLogger("fogbank.front")
+
+
+class ApiFrontApp:
+    """ASGI app serving the routes of every API of the cloud, without a stage prefix."""
+
+    def __init__(self, cloud: Any) -> None:
+        self.cloud = cloud
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            request = await read_request(scope, receive)
+        except BodyTooLarge:
+            await send_response(send, _message(413, "Request Too Long"))
+            return
+        front = self.cloud.api_front
+        try:
+            response = await front.handle(request) if front else _message(404, "Not Found")
+        except Exception:
+            log.exception("API front failed on %s %s", request.method, request.path)
+            response = _message(500, "Internal server error")
+        await send_response(send, response, head_only=request.method == "HEAD")
+
+
+def _message(status: int, message: str) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")],
+                        json.dumps({"message": message}).encode())

@@ -1,0 +1,100 @@
+"""Run a cloud on the network: bind sockets, start the cloud, serve edge and API front."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import uvicorn
+
+from fogbank.cloud import Cloud
+from fogbank.core.config import CloudConfig, default_region
+from fogbank.server.edge import EdgeApp
+from fogbank.server.front import ApiFrontApp
+
+log = logging.getLogger("fogbank.server")
+
+
+class PortInUse(Exception):
+    """A port the user asked for is taken."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"port {port} on {host} is already in use")
+        self.host = host
+        self.port = port
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to its owner."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise PortInUse(host, port) from exc
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+class CloudServer:
+    """A ``Cloud`` served on an edge port and an API-front port (0 = any free port)."""
+
+    def __init__(self, state_dir: Path, *, host: str = "127.0.0.1", edge_port: int = 4566,
+                 api_port: int = 3000, region: str | None = None) -> None:
+        self._edge_socket = bind(host, edge_port)
+        try:
+            self._api_socket = bind(host, api_port)
+        except PortInUse:
+            self._edge_socket.close()
+            raise
+        self.config = CloudConfig(
+            state_dir=state_dir,
+            region=region or default_region(),
+            host=host,
+            edge_port=self._edge_socket.getsockname()[1],
+            api_port=self._api_socket.getsockname()[1],
+        )
+        self.cloud = Cloud(self.config)
+        self._servers: list[_QuietServer] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        await self.cloud.start()
+        apps = [(EdgeApp(self.cloud), self._edge_socket), (ApiFrontApp(self.cloud), self._api_socket)]
+        for app, sock in apps:
+            config = uvicorn.Config(
+                app, lifespan="off", access_log=False, log_level="warning",
+                http="auto", loop="none", timeout_keep_alive=75, server_header=False,
+                date_header=False,
+            )
+            server = _QuietServer(config)
+            self._servers.append(server)
+            self._tasks.append(asyncio.create_task(server.serve(sockets=[sock])))
+        while not all(server.started for server in self._servers):
+            for task in self._tasks:
+                if task.done():
+                    task.result()  # re-raise a startup failure
+            await asyncio.sleep(0.002)
+
+    async def stop(self) -> None:
+        for server in self._servers:
+            server.should_exit = True
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.cloud.stop()
+        for sock in (self._edge_socket, self._api_socket):
+            with contextlib.suppress(OSError):
+                sock.close()

@@ -1,0 +1,126 @@
+"""Plain-data definitions of deployed APIs: what the control planes hand the data plane.
+
+Each control plane (REST APIs in ``apigateway``, HTTP APIs in ``apigatewayv2``) exposes an
+``ApiSource``: a ``generation`` number that changes whenever anything routable changes, and
+``definitions()`` returning these frozen records. The front compiles them into route tables
+once per generation, so requests never read a store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+ApiKind = Literal["REST", "HTTP"]
+
+_FUNCTION_IN_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
+
+
+def function_arn_of(uri: str | None) -> str | None:
+    """The Lambda function ARN an integration URI names (either the
+    ``arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`` form or,
+    for HTTP APIs, a bare function ARN)."""
+    if not uri:
+        return None
+    match = _FUNCTION_IN_URI.search(uri)
+    if match:
+        return match.group(1)
+    if uri.startswith("arn:") and ":lambda:" in uri and ":function:" in uri:
+        return uri
+    return None
+
+
+@dataclass(frozen=True)
+class MockResponse:
+    """A MOCK integration's answer (the default integration response)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class IntegrationDefinition:
+    type: str  # AWS_PROXY | MOCK | AWS | HTTP | HTTP_PROXY
+    uri: str | None = None
+    payload_format_version: str = "1.0"
+    timeout_ms: int = 29000
+    mock: MockResponse | None = None
+
+    @property
+    def function_arn(self) -> str | None:
+        return function_arn_of(self.uri)
+
+
+@dataclass(frozen=True)
+class AuthorizerDefinition:
+    authorizer_id: str
+    name: str
+    type: str  # TOKEN | REQUEST | COGNITO_USER_POOLS (REST), REQUEST | JWT (HTTP)
+    uri: str | None
+    identity_sources: tuple[str, ...]
+    ttl_s: int = 300
+    validation_expression: str | None = None
+    payload_format_version: str = "1.0"  # HTTP APIs: 1.0 or 2.0
+    simple_responses: bool = False
+    # JWT (HTTP APIs) and COGNITO_USER_POOLS (REST APIs): accepted issuers and audiences.
+    issuers: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+
+    @property
+    def function_arn(self) -> str | None:
+        return function_arn_of(self.uri)
+
+
+@dataclass(frozen=True)
+class RouteDefinition:
+    """One method on one path; ``method`` is an HTTP verb or ``ANY``; for the HTTP API
+    ``$default`` route ``path`` is ``None``."""
+
+    method: str
+    path: str | None
+    integration: IntegrationDefinition
+    route_key: str = ""
+    resource_id: str = ""
+    authorizer: AuthorizerDefinition | None = None
+    authorization_type: str = "NONE"
+    authorization_scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CorsDefinition:
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age_s: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class StageDefinition:
+    name: str
+    variables: dict[str, str] = field(default_factory=dict)
+    routes: tuple[RouteDefinition, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiDefinition:
+    api_id: str
+    name: str
+    kind: ApiKind
+    stages: tuple[StageDefinition, ...] = ()
+    binary_media_types: tuple[str, ...] = ()
+    cors: CorsDefinition | None = None
+    # Routes as currently defined (undeployed), used by the local front when no stage exists.
+    draft_routes: tuple[RouteDefinition, ...] = ()
+
+
+class ApiSource(Protocol):
+    """What a control plane offers the data plane."""
+
+    @property
+    def generation(self) -> int: ...
+
+    def definitions(self) -> list[ApiDefinition]: ...

@@ -1,0 +1,227 @@
+"""Read a Swagger 2.0 / OpenAPI 3 definition (with API Gateway's ``x-amazon-apigateway-*``
+extensions) into a plain import plan: API settings, authorizers and per-path methods.
+
+The provider applies the plan through its own resource/method/integration logic, so an
+imported API is indistinguishable from one built call by call.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from fogbank.services.apigateway.errors import BadRequestException
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+ANY_METHOD = "x-amazon-apigateway-any-method"
+
+
+@dataclass
+class MethodPlan:
+    http_method: str
+    authorizer_name: str | None
+    api_key_required: bool
+    method_responses: dict[str, dict[str, Any]]
+    integration: dict[str, Any] | None  # Integration shape, or None
+    operation_name: str | None = None
+    request_parameters: dict[str, bool] = field(default_factory=dict)
+    authorization_scopes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    name: str | None
+    description: str | None
+    version: str | None
+    binary_media_types: list[str]
+    authorizers: list[dict[str, Any]]  # Authorizer shape without id
+    paths: list[tuple[str, list[MethodPlan]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_definition(body: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """JSON or YAML text → dict; raises BadRequestException for anything else."""
+    if isinstance(body, dict):  # an already-parsed template Body (lenient internal callers)
+        body = json.dumps(body)
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError:
+            doc = None
+    if not isinstance(doc, dict):
+        raise BadRequestException("Invalid OpenAPI input.")
+    if "swagger" not in doc and "openapi" not in doc:
+        raise BadRequestException(
+            "Invalid OpenAPI input. The 'swagger' or 'openapi' field is required."
+        )
+    return doc
+
+
+def build_plan(doc: dict[str, Any]) -> ImportPlan:
+    info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
+    schemes = _security_schemes(doc)
+    authorizers = [
+        _authorizer(name, scheme)
+        for name, scheme in schemes.items()
+        if isinstance(scheme.get("x-amazon-apigateway-authorizer"), dict)
+    ]
+    authorizer_names = {a["name"] for a in authorizers}
+    default_security = doc.get("security")
+    plan = ImportPlan(
+        name=_str_or_none(info.get("title")),
+        description=_str_or_none(info.get("description")),
+        version=_str_or_none(info.get("version")),
+        binary_media_types=[
+            str(t) for t in doc.get("x-amazon-apigateway-binary-media-types") or []
+        ],
+        authorizers=authorizers,
+        paths=[],
+    )
+    paths = doc.get("paths") or {}
+    if not isinstance(paths, dict):
+        raise BadRequestException("Invalid OpenAPI input. 'paths' must be an object.")
+    for path, item in paths.items():
+        if not isinstance(path, str) or not path.startswith("/") or not isinstance(item, dict):
+            plan.warnings.append(f"Skipping path {path!r}: not a valid resource path")
+            continue
+        methods = []
+        for key, operation in item.items():
+            if key in HTTP_METHODS:
+                verb = key.upper()
+            elif key == ANY_METHOD:
+                verb = "ANY"
+            else:
+                continue
+            if not isinstance(operation, dict):
+                continue
+            methods.append(_method(verb, operation, default_security, authorizer_names))
+        plan.paths.append((path, methods))
+    return plan
+
+
+def _security_schemes(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    schemes = doc.get("securityDefinitions")
+    if not isinstance(schemes, dict):
+        components: dict[str, Any] = (
+            doc["components"] if isinstance(doc.get("components"), dict) else {}
+        )
+        schemes = components.get("securitySchemes")
+    if not isinstance(schemes, dict):
+        return {}
+    return {str(k): v for k, v in schemes.items() if isinstance(v, dict)}
+
+
+def _authorizer(name: str, scheme: dict[str, Any]) -> dict[str, Any]:
+    ext = scheme["x-amazon-apigateway-authorizer"]
+    auth_type = str(ext.get("type", "token")).upper()
+    identity = ext.get("identitySource")
+    if identity is None and auth_type in ("TOKEN", "COGNITO_USER_POOLS"):
+        identity = f"method.request.header.{scheme.get('name', 'Authorization')}"
+    shaped: dict[str, Any] = {
+        "name": name,
+        "type": auth_type,
+        "authType": str(scheme.get("x-amazon-apigateway-authtype", "custom")),
+        "authorizerResultTtlInSeconds": int(ext.get("authorizerResultTtlInSeconds", 300)),
+    }
+    for src, dst in (
+        ("authorizerUri", "authorizerUri"),
+        ("authorizerCredentials", "authorizerCredentials"),
+        ("identityValidationExpression", "identityValidationExpression"),
+        ("providerARNs", "providerARNs"),
+    ):
+        if ext.get(src) is not None:
+            shaped[dst] = ext[src]
+    if identity:
+        shaped["identitySource"] = identity if isinstance(identity, str) else ", ".join(identity)
+    return shaped
+
+
+def _method(
+    verb: str, operation: dict[str, Any], default_security: Any, authorizer_names: set[str]
+) -> MethodPlan:
+    security = operation.get("security", default_security) or []
+    authorizer_name = None
+    api_key = False
+    scopes: list[str] = []
+    for requirement in security if isinstance(security, list) else []:
+        if isinstance(requirement, dict):
+            for scheme_name, scheme_scopes in requirement.items():
+                if scheme_name in authorizer_names:
+                    authorizer_name = scheme_name
+                    scopes = [str(s) for s in scheme_scopes or []]
+                elif scheme_name.lower() in ("api_key", "apikey"):
+                    api_key = True
+    responses: dict[str, dict[str, Any]] = {}
+    for status, response in (operation.get("responses") or {}).items():
+        if str(status).isdigit():
+            headers = response.get("headers") if isinstance(response, dict) else None
+            responses[str(status)] = {
+                "statusCode": str(status),
+                "responseParameters": {f"method.response.header.{h}": False for h in headers or {}},
+            }
+    params: dict[str, bool] = {}
+    for param in operation.get("parameters") or []:
+        if isinstance(param, dict) and param.get("in") in ("path", "query", "header"):
+            where = {"query": "querystring"}.get(param["in"], param["in"])
+            params[f"method.request.{where}.{param.get('name')}"] = bool(
+                param.get("required", False)
+            )
+    ext = operation.get("x-amazon-apigateway-integration")
+    return MethodPlan(
+        http_method=verb,
+        authorizer_name=authorizer_name,
+        api_key_required=api_key,
+        method_responses=responses,
+        integration=_integration(ext) if isinstance(ext, dict) else None,
+        operation_name=_str_or_none(operation.get("operationId")),
+        request_parameters=params,
+        authorization_scopes=scopes,
+    )
+
+
+def _integration(ext: dict[str, Any]) -> dict[str, Any]:
+    shaped: dict[str, Any] = {
+        "type": str(ext.get("type", "aws_proxy")).upper(),
+        "passthroughBehavior": str(ext.get("passthroughBehavior", "WHEN_NO_MATCH")).upper(),
+        "timeoutInMillis": int(ext.get("timeoutInMillis", 29000)),
+        "cacheNamespace": "",
+        "cacheKeyParameters": list(ext.get("cacheKeyParameters") or []),
+    }
+    for key in (
+        "uri",
+        "credentials",
+        "requestParameters",
+        "requestTemplates",
+        "contentHandling",
+        "connectionType",
+        "connectionId",
+    ):
+        if ext.get(key) is not None:
+            shaped[key] = ext[key]
+    if ext.get("httpMethod"):
+        shaped["httpMethod"] = str(ext["httpMethod"]).upper()
+    responses: dict[str, dict[str, Any]] = {}
+    for pattern, response in (ext.get("responses") or {}).items():
+        if not isinstance(response, dict):
+            continue
+        status = str(response.get("statusCode", "200"))
+        entry: dict[str, Any] = {"statusCode": status}
+        if pattern != "default":
+            entry["selectionPattern"] = pattern
+        for key in ("responseParameters", "responseTemplates", "contentHandling"):
+            if response.get(key) is not None:
+                entry[key] = response[key]
+        responses[status] = entry
+    if responses:
+        shaped["integrationResponses"] = responses
+    return shaped
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

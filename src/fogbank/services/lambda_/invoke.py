@@ -1,0 +1,224 @@
+"""From a function record to an invoke: the spec (with hot-reload and requirements), the run
+in the execution manager, and the queue of asynchronous (``Event``) invocations."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fogbank.core.errors import ServiceError
+from fogbank.services.lambda_.code import fingerprint
+from fogbank.services.lambda_.errors import (
+    InvalidRuntimeException,
+    ServiceException,
+    TooManyRequestsException,
+)
+from fogbank.services.lambda_.models import FunctionRecord
+from fogbank.services.lambda_.requirements import RequirementsError, RequirementsInstaller
+from fogbank.services.lambda_.runtime.manager import ExecutionManager
+from fogbank.services.lambda_.runtime.reports import fault_payload
+from fogbank.services.lambda_.runtime.spec import (
+    PYTHON_TAG,
+    FunctionSpec,
+    InvokeOutcome,
+    InvokeRequest,
+    Throttled,
+)
+from fogbank.services.lambda_.runtime.zygote import ZygoteError
+from fogbank.services.lambda_.store import LambdaStore
+
+log = logging.getLogger("fogbank.lambda")
+
+ASYNC_RETRY_DELAYS_S = (60.0, 120.0)  # AWS: two retries, one then two minutes apart
+MAX_EVENT_AGE_S = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class QueuedEvent:
+    function_name: str
+    request_id: str
+    payload: bytes
+    invoked_arn: str
+    version: str = "$LATEST"
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"function_name": self.function_name, "request_id": self.request_id,
+                "payload": base64.b64encode(self.payload).decode(),
+                "invoked_arn": self.invoked_arn, "version": self.version}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> QueuedEvent:
+        return cls(doc["function_name"], doc["request_id"], base64.b64decode(doc["payload"]),
+                   doc["invoked_arn"], doc.get("version", "$LATEST"))
+
+
+class Invoker:
+    def __init__(self, *, store: LambdaStore, manager: ExecutionManager,
+                 requirements: RequirementsInstaller, region: str, edge_url: str,
+                 retry_delays_s: tuple[float, ...] = ASYNC_RETRY_DELAYS_S) -> None:
+        self.store = store
+        self.manager = manager
+        self.requirements = requirements
+        self.region = region
+        self.edge_url = edge_url
+        self.retry_delays_s = retry_delays_s
+        self._started = False
+        self._events: set[asyncio.Task[None]] = set()
+        self._warned_runtimes: set[str] = set()
+        self._fingerprints: dict[str, str] = {}
+
+    async def start(self) -> None:
+        if not self._started:
+            self._started = True
+            await self.manager.start()
+
+    async def stop(self) -> None:
+        for task in list(self._events):
+            task.cancel()
+        if self._events:
+            await asyncio.gather(*self._events, return_exceptions=True)
+        self._started = False
+        await self.manager.stop()
+
+    def prepare_requirements(self, record: FunctionRecord) -> None:
+        """Start installing a hot-reload directory's requirements in the background."""
+        if record.code.kind != "dir":
+            return
+        task = asyncio.create_task(self._prefetch(Path(record.code.path)))
+        self._events.add(task)
+        task.add_done_callback(self._events.discard)
+
+    async def _prefetch(self, code_dir: Path) -> None:
+        with contextlib.suppress(RequirementsError):
+            await self.requirements.ensure(code_dir)
+
+    async def invoke(self, record: FunctionRecord, request: InvokeRequest) -> InvokeOutcome:
+        if not record.runtime.startswith("python"):
+            raise InvalidRuntimeException(
+                f"fogbank runs Python functions only; runtime {record.runtime} of function"
+                f" {record.name} cannot be invoked locally"
+            )
+        if not self._started:
+            await self.start()
+        try:
+            spec = await self._spec(record)
+        except RequirementsError as exc:
+            return InvokeOutcome(fault_payload("Runtime.RequirementsInstallFailed", str(exc)),
+                                 "Unhandled", [], "")
+        try:
+            return await self.manager.invoke(spec, request)
+        except Throttled as exc:
+            raise TooManyRequestsException(exc.reason) from exc
+        except ZygoteError as exc:
+            raise ServiceException(str(exc)) from exc
+
+    async def _spec(self, record: FunctionRecord) -> FunctionSpec:
+        if record.runtime != PYTHON_TAG and record.name not in self._warned_runtimes:
+            self._warned_runtimes.add(record.name)
+            log.warning("function %s declares %s; it runs on fogbank's interpreter (%s)",
+                        record.name, record.runtime, PYTHON_TAG)
+        code_dir = Path(record.code.path)
+        extra: list[Path] = []
+        revision = [record.revision_id]
+        if record.code.kind == "dir":
+            revision.append(self._fingerprint(record.code.path))
+            installed = await self.requirements.ensure(code_dir)
+            if installed is not None:
+                extra.append(installed)
+        libs: list[Path] = []
+        for layer in record.layers:
+            root = Path(layer["path"])
+            extra.extend([root / "python" / "lib" / PYTHON_TAG / "site-packages",
+                          root / "python"])
+            libs.append(root / "lib")
+            if layer.get("kind") == "dir":
+                revision.append(self._fingerprint(layer["path"]))
+        return FunctionSpec(
+            function_name=record.name, function_arn=record.arn, version=record.version,
+            runtime=record.runtime, handler=record.handler, memory_mb=record.memory_mb,
+            timeout_s=record.timeout_s, region=self.region, edge_url=self.edge_url,
+            code_dir=code_dir, variables=dict(record.variables), extra_paths=tuple(extra),
+            lib_paths=tuple(libs), revision=":".join(revision),
+            reserved_concurrency=self._reserved(record),
+        )
+
+    def _reserved(self, record: FunctionRecord) -> int | None:
+        """Reserved concurrency belongs to the function, shared by all its versions."""
+        if record.version == "$LATEST":
+            return record.reserved_concurrency
+        latest = self.store.get_function(record.name)
+        return latest.reserved_concurrency if latest is not None else None
+
+    def _fingerprint(self, directory: str) -> str:
+        """The hot-reload state of ``directory``; on a change its stale bytecode is dropped."""
+        current = str(fingerprint(directory))
+        if self._fingerprints.get(directory) != current:
+            self._fingerprints[directory] = current
+            self.manager.drop_bytecode(Path(directory))
+        return current
+
+    # ------------------------------------------------------------------ Event invocations
+
+    def enqueue(self, event: QueuedEvent) -> None:
+        self.store.put_event(event.request_id, event.to_doc())
+        self._schedule(event)
+
+    def resume(self) -> None:
+        """Re-queue the Event invocations a previous run accepted but did not finish."""
+        for _, doc in self.store.pending_events():
+            self._schedule(QueuedEvent.from_doc(doc))
+
+    def _schedule(self, event: QueuedEvent) -> None:
+        task = asyncio.create_task(self._deliver(event))
+        self._events.add(task)
+        task.add_done_callback(self._events.discard)
+
+    async def _deliver(self, event: QueuedEvent) -> None:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        failures = 0
+        throttle_delay_s = 1.0
+        while True:
+            record = (self.store.get_function(event.function_name)
+                      if event.version == "$LATEST"
+                      else self.store.get_version(event.function_name, int(event.version)))
+            if record is None:
+                break
+            request = InvokeRequest(event.request_id, event.payload, event.invoked_arn)
+            try:
+                outcome = await self.invoke(record, request)
+            except TooManyRequestsException:
+                if loop.time() - started > MAX_EVENT_AGE_S:
+                    log.warning("dropping event %s: too old", event.request_id)
+                    break
+                await asyncio.sleep(throttle_delay_s)
+                throttle_delay_s = min(throttle_delay_s * 2, 60.0)
+                continue
+            except ServiceError as exc:
+                log.warning("event %s for %s failed: %s", event.request_id,
+                            event.function_name, exc)
+                break
+            if outcome.function_error is None or failures >= len(self.retry_delays_s):
+                if outcome.function_error is not None:
+                    log.warning("event %s for %s failed after retries: %s", event.request_id,
+                                event.function_name, outcome.payload[:500])
+                break
+            await asyncio.sleep(self.retry_delays_s[failures])
+            failures += 1
+        self.store.delete_event(event.request_id)
+
+
+def decode_client_context(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(base64.b64decode(text, validate=True))
+    except (ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,410 @@
+"""The zygote and the execution environments it forks (run by path, never imported by fogbank).
+
+Started as ``python -I bootstrap.py zygote <fd>``: imports what the Lambda Python runtime
+bundles (boto3, botocore and their dependencies), hides everything else that is installed
+(site-packages leave ``sys.path``; editable-install finders leave ``sys.meta_path``), then
+serves spawn requests on the SOCK_SEQPACKET socket ``fd``. For each request it forks an
+execution environment, hands fogbank the environment's control socket and the read end of its
+stdout/stderr pipe (``socket.send_fds``) and later reports the environment's exit status.
+
+An environment imports the handler once (init) and then serves invokes on its control socket:
+frames of ``!II`` (header length, body length) + JSON header + body bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from typing import Any
+
+FRAME = struct.Struct("!II")
+# Top-level packages the AWS Lambda Python runtime makes importable besides the stdlib.
+BUNDLED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+SIGNAL_TEXT: dict[int, str] = {
+    signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "aborted",
+    signal.SIGTERM: "terminated", signal.SIGBUS: "bus error", signal.SIGILL: "illegal instruction",
+    signal.SIGFPE: "floating point exception", signal.SIGINT: "interrupt",
+}
+
+
+# ---------------------------------------------------------------- zygote
+
+
+def zygote_main(fd: int) -> None:
+    sock = socket.socket(fileno=fd)
+    site_dirs = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    import ctypes  # noqa: F401  (the rest: modules every environment needs, imported once)
+    import decimal  # noqa: F401
+    import importlib  # noqa: F401
+    import logging  # noqa: F401
+    import resource  # noqa: F401
+    import tempfile  # noqa: F401
+
+    import boto3  # noqa: F401  (bundled by the runtime; imported once, shared by every fork)
+    import botocore.session  # noqa: F401
+    _hide_installed_packages(site_dirs)
+    sys.pycache_prefix = os.environ.get("FOGBANK_PYCACHE_PREFIX") or None
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: set[int] = set()
+    sock.send(json.dumps({"op": "ready", "pid": os.getpid()}).encode())
+    while True:
+        try:
+            ready, _, _ = select.select([sock.fileno(), wake_r], [], [])
+        except InterruptedError:
+            continue
+        try:
+            if wake_r in ready:
+                os.read(wake_r, 4096)
+                _reap(sock, children)
+            message = sock.recv(1 << 20) if sock.fileno() in ready else None
+        except OSError:  # fogbank went away
+            break
+        if message is not None:
+            if not message:
+                break
+            try:
+                _spawn(json.loads(message), sock, (wake_r, wake_w), children)
+            except OSError:
+                break
+    for pid in children:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _hide_installed_packages(site_dirs: list[str]) -> None:
+    """Leave only the stdlib and the runtime's bundled packages importable."""
+    import importlib.machinery as machinery
+
+    keep = (machinery.BuiltinImporter, machinery.FrozenImporter, machinery.PathFinder)
+    sys.meta_path[:] = [f for f in sys.meta_path if f in keep or isinstance(f, keep)]
+    import sysconfig
+
+    stdlib = tuple({sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]})
+    sys.path[:] = [
+        p for p in sys.path[1:]
+        if p not in site_dirs and "-packages" not in p
+        and (p.startswith(stdlib) or p.endswith(".zip"))
+    ]
+    sys.path_importer_cache.clear()
+
+    class BundledFinder:
+        """Finds boto3 & co. in the real site-packages, as /var/runtime provides them."""
+
+        @staticmethod
+        def find_spec(name: str, path: Any = None, target: Any = None) -> Any:
+            if path is None and name in BUNDLED:
+                return machinery.PathFinder.find_spec(name, site_dirs)
+            return None
+
+    sys.meta_path.append(BundledFinder)
+
+
+def _reap(sock: socket.socket, children: set[int]) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+        sock.send(json.dumps({"op": "exit", "pid": pid, "reason": exit_reason(status)}).encode())
+
+
+def exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        return "signal: " + SIGNAL_TEXT.get(sig, f"signal {sig}")
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def _spawn(request: dict[str, Any], sock: socket.socket, wake: tuple[int, int],
+           children: set[int]) -> None:
+    token = request["token"]
+    try:
+        parent_ctrl, child_ctrl = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+    except OSError as exc:
+        sock.send(json.dumps({"op": "spawn_failed", "token": token, "error": str(exc)}).encode())
+        return
+    if pid == 0:
+        code = 1
+        try:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            for fd in (sock.fileno(), parent_ctrl.fileno(), out_r, *wake):
+                os.close(fd)
+            os.setsid()
+            _die_with_parent()
+            os.dup2(out_w, 1)
+            os.dup2(out_w, 2)
+            os.close(out_w)
+            code = environment_main(request["spec"], child_ctrl)
+        except BaseException:  # noqa: B036 - anything escaping must still end this fork
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    children.add(pid)
+    child_ctrl.close()
+    os.close(out_w)
+    reply = json.dumps({"op": "spawned", "token": token, "pid": pid}).encode()
+    socket.send_fds(sock, [reply], [parent_ctrl.fileno(), out_r])
+    parent_ctrl.close()
+    os.close(out_r)
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+# ---------------------------------------------------------------- execution environment
+
+
+class LambdaContext:
+    """The ``context`` argument, with the attributes of the AWS Python runtime's."""
+
+    def __init__(self, spec: dict[str, Any], header: dict[str, Any]) -> None:
+        self.aws_request_id: str = header["request_id"]
+        self.function_name: str = spec["function_name"]
+        self.function_version: str = spec["function_version"]
+        self.invoked_function_arn: str = header["invoked_function_arn"]
+        self.memory_limit_in_mb: str = str(spec["memory_mb"])
+        self.log_group_name: str = spec["log_group_name"]
+        self.log_stream_name: str = spec["log_stream_name"]
+        self.identity = CognitoIdentity(header.get("identity") or {})
+        self.client_context = _client_context(header.get("client_context"))
+        self.tenant_id = None
+        self._deadline_ms: int = header["deadline_ms"]
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+    def log(self, msg: str) -> None:
+        sys.stdout.write(str(msg))
+
+    def __repr__(self) -> str:
+        return (f"LambdaContext([aws_request_id={self.aws_request_id},"
+                f"log_group_name={self.log_group_name},log_stream_name={self.log_stream_name},"
+                f"function_name={self.function_name},memory_limit_in_mb={self.memory_limit_in_mb},"
+                f"function_version={self.function_version},"
+                f"invoked_function_arn={self.invoked_function_arn}])")
+
+
+class CognitoIdentity:
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.cognito_identity_id = fields.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = fields.get("cognitoIdentityPoolId")
+
+
+class ClientContext:
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.client = fields.get("client")
+        self.custom = fields.get("custom")
+        self.env = fields.get("env")
+
+
+def _client_context(raw: Any) -> ClientContext | None:
+    return ClientContext(raw) if isinstance(raw, dict) else None
+
+
+class _RequestIdFilter:
+    def __init__(self) -> None:
+        self.request_id = ""
+
+    def filter(self, record: Any) -> bool:
+        record.aws_request_id = self.request_id
+        return True
+
+
+def environment_main(spec: dict[str, Any], ctrl: socket.socket) -> int:
+    _prepare_process(spec)
+    request_filter = _setup_logging()
+    reader = ctrl.makefile("rb")
+    started = time.perf_counter()
+    handler, init_error = _load_handler(spec["handler"])
+    init_ms = (time.perf_counter() - started) * 1000
+    if init_error is not None:
+        _log_error(init_error)
+    _flush()
+    sentinel = spec["sentinel"].encode()
+    os.write(1, sentinel + b"\n")
+    _send(ctrl, {"op": "init", "init_ms": init_ms, "error": init_error is not None},
+          json.dumps(init_error).encode() if init_error else b"")
+    if init_error is not None:
+        return 0
+    import resource
+
+    while True:
+        frame = _recv(reader)
+        if frame is None:
+            return 0
+        header, body = frame
+        request_filter.request_id = header["request_id"]
+        ok, payload = _invoke(handler, spec, header, body)
+        _flush()
+        os.write(1, sentinel + b"\n")
+        rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        _send(ctrl, {"op": "result", "ok": ok, "max_rss_kb": rss_kb}, payload)
+
+
+def _prepare_process(spec: dict[str, Any]) -> None:
+    os.environ.clear()
+    os.environ.update(spec["env"])
+    time.tzset()
+    os.chdir(spec["code_dir"])
+    sys.path[:] = list(spec["sys_path"]) + [p for p in sys.path if p not in spec["sys_path"]]
+    sys.path_importer_cache.clear()
+    sys.argv = [spec.get("argv0", "bootstrap")]
+    import tempfile
+
+    tempfile.tempdir = spec["tmp_dir"]
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    sys.stderr.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+
+
+def _setup_logging() -> _RequestIdFilter:
+    import logging
+
+    request_filter = _RequestIdFilter()
+    handler = logging.StreamHandler(sys.stdout)
+    formatter = logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+        "%Y-%m-%dT%H:%M:%S",
+    )
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    handler.addFilter(request_filter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    return request_filter
+
+
+def _load_handler(name: str) -> tuple[Any, dict[str, Any] | None]:
+    try:
+        module_path, function_name = name.rsplit(".", 1)
+    except ValueError as exc:
+        return None, _fault("Runtime.MalformedHandlerName", f"Bad handler '{name}': {exc}")
+    module_name = module_path.replace("/", ".")
+    try:
+        import importlib
+
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        return None, _fault("Runtime.ImportModuleError",
+                            f"Unable to import module '{module_name}': {exc}")
+    except SyntaxError as exc:
+        return None, _fault("Runtime.UserCodeSyntaxError",
+                            f"Syntax error in module '{module_name}': {exc}")
+    except Exception as exc:
+        return None, _error_result(exc, "")
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        return None, _fault("Runtime.HandlerNotFound",
+                            f"Handler '{function_name}' missing on module '{module_name}'")
+    return handler, None
+
+
+def _invoke(handler: Any, spec: dict[str, Any], header: dict[str, Any],
+            body: bytes) -> tuple[bool, bytes]:
+    try:
+        event = json.loads(body) if body else {}
+        result = handler(event, LambdaContext(spec, header))
+    except Exception as exc:
+        error = _error_result(exc, header["request_id"])
+        _log_error(error)
+        return False, json.dumps(error).encode()
+    try:
+        return True, json.dumps(result, default=_decimal).encode()
+    except (TypeError, ValueError) as exc:
+        error = _fault("Runtime.MarshalError", f"Unable to marshal response: {exc}",
+                       header["request_id"])
+        _log_error(error)
+        return False, json.dumps(error).encode()
+
+
+def _decimal(value: Any) -> Any:
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _error_result(exc: BaseException, request_id: str) -> dict[str, Any]:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    return {
+        "errorMessage": str(exc),
+        "errorType": type(exc).__name__,
+        "requestId": request_id,
+        "stackTrace": traceback.format_list(frames),
+    }
+
+
+def _fault(error_type: str, message: str, request_id: str = "") -> dict[str, Any]:
+    return {"errorMessage": message, "errorType": error_type, "requestId": request_id,
+            "stackTrace": []}
+
+
+def _log_error(error: dict[str, Any]) -> None:
+    lines = [f"[ERROR] {error['errorType']}: {error['errorMessage']}"]
+    if error.get("stackTrace"):
+        lines.append("Traceback (most recent call last):")
+        lines.extend(s.rstrip("\n") for s in error["stackTrace"])
+    sys.stdout.write("\r".join(lines).replace("\n", "\r") + "\n")
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _send(ctrl: socket.socket, header: dict[str, Any], body: bytes) -> None:
+    head = json.dumps(header).encode()
+    ctrl.sendall(FRAME.pack(len(head), len(body)) + head + body)
+
+
+def _recv(reader: Any) -> tuple[dict[str, Any], bytes] | None:
+    prefix = reader.read(FRAME.size)
+    if len(prefix) < FRAME.size:
+        return None
+    head_len, body_len = FRAME.unpack(prefix)
+    header = json.loads(reader.read(head_len))
+    return header, reader.read(body_len)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "zygote":
+        zygote_main(int(sys.argv[2]))
+    else:
+        sys.exit("usage: bootstrap.py zygote <fd>")

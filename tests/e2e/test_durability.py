@@ -1,0 +1,101 @@
+"""kill -9 of ``fogbank up``, then start again: functions, stacks and logs are still there."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import boto3
+import requests
+
+from tests.conftest import APPS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_up(app_dir: Path, edge_port: int, api_port: int, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fogbank.cli.main", "up", str(app_dir), "--no-watch",
+         "--port-edge", str(edge_port), "--port-api", str(api_port)],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT, cwd=app_dir,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"fogbank up exited early:\n{log.read_text()}")
+        if "fogbank is up" in log.read_text():
+            return process
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"fogbank up did not become ready:\n{log.read_text()}")
+
+
+def zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", source)
+    return buffer.getvalue()
+
+
+def client(service: str, edge_port: int):
+    return boto3.client(service, endpoint_url=f"http://127.0.0.1:{edge_port}",
+                        region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+def test_state_survives_kill_9(app_copy, tmp_path):
+    app_dir = app_copy(APPS / "minimal")
+    edge_port, api_port = free_port(), free_port()
+    log = tmp_path / "up.log"
+    first = start_up(app_dir, edge_port, api_port, log)
+    try:
+        lam = client("lambda", edge_port)
+        lam.create_function(
+            FunctionName="durable", Runtime="python3.11", Handler="handler.main",
+            Role="arn:aws:iam::000000000000:role/lambda-role",
+            Code={"ZipFile": zipped("def main(event, context):\n    return {'seen': event}\n")},
+        )
+        assert json.loads(lam.invoke(FunctionName="durable", Payload=b'{"a": 1}')["Payload"]
+                          .read()) == {"seen": {"a": 1}}
+        logs = client("logs", edge_port)
+        logs.create_log_group(logGroupName="acknowledged")
+        logs.create_log_stream(logGroupName="acknowledged", logStreamName="s")
+        logs.put_log_events(logGroupName="acknowledged", logStreamName="s",
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": "kept"}])
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(30)
+
+    second = start_up(app_dir, edge_port, api_port, log)
+    try:
+        lam = client("lambda", edge_port)
+        assert lam.get_function(FunctionName="durable")["Configuration"]["Handler"] == "handler.main"
+        assert json.loads(lam.invoke(FunctionName="durable", Payload=b'{"b": 2}')["Payload"]
+                          .read()) == {"seen": {"b": 2}}
+        events = client("logs", edge_port).get_log_events(
+            logGroupName="acknowledged", logStreamName="s", startFromHead=True)["events"]
+        assert [event["message"] for event in events] == ["kept"]
+        lambda_logs = client("logs", edge_port).describe_log_groups(
+            logGroupNamePrefix="/aws/lambda/durable")["logGroups"]
+        assert lambda_logs, "the function's log group survived"
+        stacks = client("cloudformation", edge_port).describe_stacks(StackName="minimal")
+        assert stacks["Stacks"][0]["StackStatus"].endswith("_COMPLETE")
+        health = requests.get(f"http://127.0.0.1:{edge_port}/_fogbank/health", timeout=5)
+        assert health.json()["services"]["lambda"] == "running"
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(60) == 0
+    assert not (app_dir / ".fogbank" / "run.json").exists()
+    assert os.path.exists(app_dir / ".fogbank")
