@@ -10,12 +10,15 @@ edited template as a stack update (a diff of resources).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fogbank import __version__
 from fogbank.core.config import STATE_DIR_NAME
 from fogbank.core.errors import ServiceError
 from fogbank.server.runner import CloudServer
@@ -60,6 +63,28 @@ def stack_name_for(template_path: Path) -> str:
     if not name[0].isalpha():
         name = "app-" + name
     return name[:128]
+
+
+def _template_cache_key(template_path: Path, parameters: dict[str, str]) -> str:
+    """Changes when the template, a file it may inline (DefinitionUri, nested documents in the
+    same tree), the parameters or the tool versions change."""
+    digest = hashlib.sha256()
+    digest.update(template_path.read_bytes())
+    digest.update(json.dumps(parameters, sort_keys=True).encode())
+    digest.update(f"{__version__} {str(template_path.resolve())}".encode())
+    base = template_path.parent
+    for root, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules",
+                                                                          "__pycache__")]
+        if root.count(os.sep) - str(base).count(os.sep) > 3:
+            dirs[:] = []
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml", ".json")):
+                stat = os.stat(os.path.join(root, name))
+                digest.update(f"{root}/{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+        for directory in sorted(dirs):  # a code directory appearing or vanishing
+            digest.update(f"{root}/{directory}/".encode())
+    return digest.hexdigest()[:32]
 
 
 def state_dir_for(template_path: Path) -> Path:
@@ -107,8 +132,7 @@ class LocalApp:
 
     async def deploy(self) -> DeployedStack:
         """Create the stack, or update it to the template as it is now on disk."""
-        loaded = load_template(self.template_path, self.parameters)
-        body = json.dumps(loaded.processed)
+        body = self._processed_template_body()
         params = {
             "StackName": self.stack_name,
             "TemplateBody": body,
@@ -123,6 +147,11 @@ class LocalApp:
             await self.call("cloudformation", "DeleteStack", {"StackName": self.stack_name})
             await self._wait()
             existing = None
+        if existing and existing["StackStatus"] == "UPDATE_ROLLBACK_FAILED":
+            # e.g. a previous `up` was stopped mid-update: finish the rollback, as AWS asks.
+            await self.call("cloudformation", "ContinueUpdateRollback",
+                            {"StackName": self.stack_name})
+            await self._wait()
         try:
             if existing:
                 await self.call("cloudformation", "UpdateStack", params)
@@ -134,6 +163,28 @@ class LocalApp:
         stack = await self._wait()
         self.stack = stack
         return stack
+
+    def _processed_template_body(self) -> str:
+        """The plain-CloudFormation form of the template, cached by content.
+
+        The SAM transform costs ~0.5 s (importing aws-sam-translator alone); ``fogbank up``
+        on an unchanged application reuses the last result instead.
+        """
+        key = _template_cache_key(self.template_path, self.parameters)
+        cache = self.state_dir / "templates" / f"{key}.json"
+        try:
+            return cache.read_text()
+        except OSError:
+            pass
+        loaded = load_template(self.template_path, self.parameters)
+        body = json.dumps(loaded.processed)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache.parent.glob("*.json"):
+            stale.unlink(missing_ok=True)
+        partial = cache.with_suffix(".tmp")
+        partial.write_text(body)
+        os.replace(partial, cache)
+        return body
 
     async def _describe(self) -> dict[str, Any] | None:
         try:

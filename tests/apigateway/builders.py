@@ -66,7 +66,7 @@ def rest_api(
         )
     stage_extra = {"variables": variables} if variables else {}
     cloud.call("apigateway", "CreateDeployment", restApiId=api_id, stageName=stage, **stage_extra)
-    return api_id
+    return str(api_id)
 
 
 def http_api(
@@ -113,4 +113,4 @@ def http_api(
     cloud.call(
         "apigatewayv2", "CreateStage", ApiId=api_id, StageName=stage, AutoDeploy=True, **stage_extra
     )
-    return api_id
+    return str(api_id)

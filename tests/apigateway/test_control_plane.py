@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,13 +41,13 @@ SWAGGER = {
 }
 
 
-def _v1(cloud: Cloud, operation: str, **params: object) -> dict:
+def _v1(cloud: Cloud, operation: str, **params: object) -> dict[str, Any]:
     result = cloud.call("apigateway", operation, **params)
     assert_output_shape("apigateway", operation, result)
     return result
 
 
-def _v2(cloud: Cloud, operation: str, **params: object) -> dict:
+def _v2(cloud: Cloud, operation: str, **params: object) -> dict[str, Any]:
     result = cloud.call("apigatewayv2", operation, **params)
     assert_output_shape("apigatewayv2", operation, result)
     return result
@@ -175,7 +176,9 @@ paths:
         ("CreateRestApi", {"name": ""}, "BadRequestException", 400),
     ],
 )
-def test_rest_errors(cloud: Cloud, operation: str, params: dict, code: str, status: int) -> None:
+def test_rest_errors(
+    cloud: Cloud, operation: str, params: dict[str, Any], code: str, status: int
+) -> None:
     with pytest.raises(ServiceError) as raised:
         cloud.call("apigateway", operation, **params)
     assert raised.value.error_code == code and type(raised.value).status == status
@@ -301,7 +304,7 @@ def test_reimport_replaces_routes(cloud: Cloud) -> None:
         ("ImportApi", {"Body": "[]"}, "BadRequestException"),
     ],
 )
-def test_http_errors(cloud: Cloud, operation: str, params: dict, code: str) -> None:
+def test_http_errors(cloud: Cloud, operation: str, params: dict[str, Any], code: str) -> None:
     with pytest.raises(ServiceError) as raised:
         cloud.call("apigatewayv2", operation, **params)
     assert raised.value.error_code == code

@@ -114,7 +114,7 @@ def test_http_simple_responses(cloud: Cloud) -> None:
     assert json.loads(response.body) == {"hello": "world"}
 
 
-@pytest.mark.parametrize("result", ["text", 42, [1, 2], True])
+@pytest.mark.parametrize("result", ["text", 42, [1, 2], True, None])
 def test_http_non_dict_results_are_json_bodies(cloud: Cloud, result: Any) -> None:
     response = _http(cloud, result)
     assert response.status == 200 and json.loads(response.body) == result
@@ -171,8 +171,8 @@ def test_integration_timeout_answers_while_function_runs_on(cloud: Cloud) -> Non
     original = cloud.client.call
 
     async def slow_call(
-        service: str, operation: str, params: dict | None = None, **kw: Any
-    ) -> dict:
+        service: str, operation: str, params: dict[str, Any] | None = None, **kw: Any
+    ) -> dict[str, Any]:
         if service == "lambda":
             await asyncio.sleep(0.2)
             finished.append("done")

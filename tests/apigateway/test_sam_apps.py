@@ -170,19 +170,23 @@ def test_local_front_serves_all_apis_without_stage(app: tuple[Cloud, dict[str, s
 def test_execute_api_edge_path(app: tuple[Cloud, dict[str, str]]) -> None:
     import asyncio
 
-    from fogbank.protocol.http import HttpRequest
+    from fogbank.protocol.http import HttpRequest, HttpResponse
 
     cloud, ids = app
     route = cloud.v1.http_routes()[0]
     assert route.prefix == "/_aws/execute-api/"
-    response = asyncio.run(
-        route.handler(HttpRequest("GET", f"/_aws/execute-api/{ids['RestApi']}/Prod/hello/edge"))
-    )
+
+    def edge(path: str) -> HttpResponse:
+        async def run() -> HttpResponse:
+            response: HttpResponse = await route.handler(HttpRequest("GET", path))
+            return response
+
+        return asyncio.run(run())
+
+    response = edge(f"/_aws/execute-api/{ids['RestApi']}/Prod/hello/edge")
     assert response.status == 200
     assert cloud.client.events["Hello"][-1]["pathParameters"] == {"name": "edge"}
-    response = asyncio.run(
-        route.handler(HttpRequest("GET", f"/_aws/execute-api/{ids['HttpApi']}/items/3"))
-    )
+    response = edge(f"/_aws/execute-api/{ids['HttpApi']}/items/3")
     assert response.status == 200
     assert (
         cloud.front.api_id_for_host(f"{ids['HttpApi']}.execute-api.localhost:4566")

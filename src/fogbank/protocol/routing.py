@@ -19,6 +19,10 @@ _NOT_AN_API = frozenset({"execute-api"})
 # Chooses among several services sharing a signing name by the request path (REST services).
 FirstSegmentMatcher = Callable[[str, str], bool]
 
+# REST services an unsigned request (``aws --no-sign-request``, curl) is matched to by its
+# first path segment before falling back to S3, whose bucket names could be anything.
+UNSIGNED_REST_SERVICES: tuple[str, ...] = ("lambda", "apigatewayv2", "apigateway")
+
 
 def credential_scope(request: HttpRequest) -> list[str] | None:
     """``[access_key, date, region, signing_name, 'aws4_request']`` (SigV4A scopes have no
@@ -77,6 +81,9 @@ def detect_service(catalog: ServiceCatalog, request: HttpRequest,
     if action_service:
         return action_service
     if target is None and scope is None and "Action" not in _form_params(request):
+        for service in UNSIGNED_REST_SERVICES:
+            if path_belongs_to(service, request.path):
+                return service
         return "s3"
     raise UnrecognizedClientException("The security token included in the request is invalid.")
 

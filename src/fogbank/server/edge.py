@@ -12,6 +12,7 @@ from fogbank.protocol import (
     detect_service,
     parse_request,
     region_of,
+    request_protocol,
     serialize_error,
     serialize_result,
 )
@@ -63,7 +64,10 @@ class EdgeApp:
         except ServiceError as error:
             return _plain_error(status_of(error), error.error_code, error.message, request_id)
         operation: str | None = None
+        protocol: str | None = None
         try:
+            # SQS speaks json and query; the answer must use the protocol of the question.
+            protocol = request_protocol(service, request)
             operation, params = parse_request(service, request)
             ctx = RequestContext(
                 service=service,
@@ -74,12 +78,13 @@ class EdgeApp:
                 headers=request.headers,
             )
             result = await self.dispatcher.dispatch(ctx, params)
-            return serialize_result(service, operation, result, request_id)
+            return serialize_result(service, operation, result, request_id, protocol=protocol)
         except ServiceError as error:
-            return _serialize_error(service, operation, error, request_id)
+            return _serialize_error(service, operation, error, request_id, protocol)
         except Exception as exc:  # a bug of ours: answer like AWS would, keep serving
             log.exception("edge failed on %s %s", service, operation)
-            return _serialize_error(service, operation, InternalFailure(str(exc)), request_id)
+            return _serialize_error(service, operation, InternalFailure(str(exc)), request_id,
+                                    protocol)
 
     async def _special(self, request: HttpRequest) -> HttpResponse | None:
         """Non-API endpoints: health, execute-api by host, service-owned HTTP routes."""
@@ -105,9 +110,9 @@ class EdgeApp:
 
 
 def _serialize_error(service: str, operation: str | None, error: ServiceError,
-                     request_id: str) -> HttpResponse:
+                     request_id: str, protocol: str | None) -> HttpResponse:
     try:
-        return serialize_error(service, operation, error, request_id)
+        return serialize_error(service, operation, error, request_id, protocol=protocol)
     except Exception:
         log.exception("could not serialise %r for %s", error, service)
         return _plain_error(status_of(error), error.error_code, error.message, request_id)

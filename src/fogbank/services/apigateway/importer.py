@@ -39,6 +39,7 @@ class ImportPlan:
     binary_media_types: list[str]
     authorizers: list[dict[str, Any]]  # Authorizer shape without id
     paths: list[tuple[str, list[MethodPlan]]]
+    gateway_responses: list[dict[str, Any]] = field(default_factory=list)  # GatewayResponse
     warnings: list[str] = field(default_factory=list)
 
 
@@ -82,6 +83,7 @@ def build_plan(doc: dict[str, Any]) -> ImportPlan:
         ],
         authorizers=authorizers,
         paths=[],
+        gateway_responses=_gateway_responses(doc.get("x-amazon-apigateway-gateway-responses")),
     )
     paths = doc.get("paths") or {}
     if not isinstance(paths, dict):
@@ -221,6 +223,52 @@ def _integration(ext: dict[str, Any]) -> dict[str, Any]:
     if responses:
         shaped["integrationResponses"] = responses
     return shaped
+
+
+GATEWAY_RESPONSE_TYPES = frozenset(
+    {
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+        "RESOURCE_NOT_FOUND",
+        "UNAUTHORIZED",
+        "INVALID_API_KEY",
+        "ACCESS_DENIED",
+        "AUTHORIZER_FAILURE",
+        "AUTHORIZER_CONFIGURATION_ERROR",
+        "INVALID_SIGNATURE",
+        "EXPIRED_TOKEN",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "INTEGRATION_FAILURE",
+        "INTEGRATION_TIMEOUT",
+        "API_CONFIGURATION_ERROR",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "BAD_REQUEST_PARAMETERS",
+        "BAD_REQUEST_BODY",
+        "REQUEST_TOO_LARGE",
+        "THROTTLED",
+        "QUOTA_EXCEEDED",
+        "WAF_FILTERED",
+    }
+)
+
+
+def _gateway_responses(ext: Any) -> list[dict[str, Any]]:
+    if not isinstance(ext, dict):
+        return []
+    found = []
+    for response_type, spec in ext.items():
+        if response_type not in GATEWAY_RESPONSE_TYPES or not isinstance(spec, dict):
+            continue
+        shaped: dict[str, Any] = {
+            "responseType": response_type,
+            "defaultResponse": False,
+            "responseParameters": dict(spec.get("responseParameters") or {}),
+            "responseTemplates": dict(spec.get("responseTemplates") or {}),
+        }
+        if spec.get("statusCode") is not None:
+            shaped["statusCode"] = str(spec["statusCode"])
+        found.append(shaped)
+    return found
 
 
 def _str_or_none(value: Any) -> str | None:

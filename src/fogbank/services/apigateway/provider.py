@@ -27,6 +27,7 @@ from fogbank.services.apigateway.errors import (
     ConflictException,
     NotFoundException,
 )
+from fogbank.services.apigateway.gateway import GatewayResponseOperations
 from fogbank.services.apigateway.importer import build_plan, parse_definition
 from fogbank.services.apigateway.methods import MethodOperations
 from fogbank.services.apigateway.resources import ResourceTree
@@ -36,7 +37,7 @@ from fogbank.services.apigateway.store import RestApiStore
 from fogbank.services.base import HttpRoute, RequestContext, ServiceContext, operation
 
 
-class ApiGatewayProvider(MethodOperations, StageOperations):
+class ApiGatewayProvider(MethodOperations, StageOperations, GatewayResponseOperations):
     """REST APIs: resources, methods, integrations, authorizers, deployments and stages."""
 
     service = "apigateway"
@@ -278,7 +279,7 @@ class ApiGatewayProvider(MethodOperations, StageOperations):
         if any(a["name"] == name for a in self.store.list_authorizers(rest_api_id)):
             raise ConflictException(f"Authorizer with name {name} already exists")
         authorizer: dict[str, Any] = {
-            "id": self.ctx.ids.short(),
+            "id": self.ctx.ids.short(6),
             "name": name,
             "type": type,
             "authorizerResultTtlInSeconds": 300

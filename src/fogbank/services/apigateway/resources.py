@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fogbank.services.apigateway.errors import (
@@ -17,9 +18,10 @@ INTEGRATION_TYPES = {"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"}
 
 
 class ResourceTree:
-    """Operations on one store's resources; ``new_id`` makes AWS-form ids."""
+    """Operations on one store's resources; ``new_id(length)`` makes AWS-form ids (root
+    resources 10 characters, other resources and authorizers 6)."""
 
-    def __init__(self, store: RestApiStore, new_id: Any) -> None:
+    def __init__(self, store: RestApiStore, new_id: Callable[[int], str]) -> None:
         self.store = store
         self.new_id = new_id
 
@@ -30,7 +32,7 @@ class ResourceTree:
         return resource
 
     def create_root(self, api_id: str) -> dict[str, Any]:
-        root = {"id": self.new_id(), "path": "/", "resourceMethods": {}}
+        root = {"id": self.new_id(10), "path": "/", "resourceMethods": {}}
         self.store.put_resource(api_id, root)
         return root
 
@@ -51,7 +53,7 @@ class ResourceTree:
             )
         base = parent["path"].rstrip("/")
         resource = {
-            "id": self.new_id(),
+            "id": self.new_id(6),
             "parentId": parent_id,
             "pathPart": path_part,
             "path": f"{base}/{path_part}",
@@ -115,12 +117,15 @@ class ResourceTree:
         self.store.put_resource(api_id, resource)
 
     def apply_plan(self, api_id: str, plan: ImportPlan) -> None:
-        """Create the plan's authorizers, resources, methods and integrations."""
+        """Create the plan's authorizers, gateway responses, resources, methods and
+        integrations."""
+        for gateway_response in plan.gateway_responses:
+            self.store.put_gateway_response(api_id, gateway_response)
         authorizer_ids: dict[str, str] = {}
         authorizer_types: dict[str, str] = {}
         existing = {a["name"]: a for a in self.store.list_authorizers(api_id)}
         for spec in plan.authorizers:
-            authorizer = dict(spec, id=existing.get(spec["name"], {}).get("id") or self.new_id())
+            authorizer = dict(spec, id=existing.get(spec["name"], {}).get("id") or self.new_id(6))
             self.store.put_authorizer(api_id, authorizer)
             authorizer_ids[spec["name"]] = authorizer["id"]
             authorizer_types[spec["name"]] = spec["type"]

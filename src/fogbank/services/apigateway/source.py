@@ -7,6 +7,7 @@ from typing import Any
 from fogbank.services.apigateway.dataplane.model import (
     ApiDefinition,
     AuthorizerDefinition,
+    GatewayResponseDefinition,
     IntegrationDefinition,
     MockResponse,
     RouteDefinition,
@@ -40,6 +41,7 @@ class RestApiSource:
                         name=stage["stageName"],
                         variables=dict(stage.get("variables") or {}),
                         routes=rest_routes(snapshot["resources"], snapshot["authorizers"]),
+                        gateway_responses=gateway_responses(snapshot.get("gatewayResponses", [])),
                     )
                 )
             found.append(
@@ -85,6 +87,25 @@ def rest_routes(
                 )
             )
     return tuple(routes)
+
+
+def gateway_responses(records: list[dict[str, Any]]) -> dict[str, GatewayResponseDefinition]:
+    found = {}
+    for record in records:
+        headers = []
+        prefix = "gatewayresponse.header."
+        for target, value in (record.get("responseParameters") or {}).items():
+            if target.startswith(prefix):
+                headers.append((target[len(prefix) :], str(value)))
+        templates = record.get("responseTemplates") or {}
+        template = templates.get("application/json", next(iter(templates.values()), None))
+        status = record.get("statusCode")
+        found[record["responseType"]] = GatewayResponseDefinition(
+            status=int(status) if status and str(status).isdigit() else None,
+            headers=tuple(headers),
+            template=template,
+        )
+    return found
 
 
 def _authorizer(authorizer: dict[str, Any]) -> AuthorizerDefinition:

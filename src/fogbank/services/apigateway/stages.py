@@ -34,6 +34,7 @@ class StageOperations(Provider):
             "resources": resources,
             "authorizers": self.store.list_authorizers(api_id),
             "binaryMediaTypes": api.get("binaryMediaTypes") or [],
+            "gatewayResponses": self.store.list_gateway_responses(api_id),
         }
 
     @operation("CreateDeployment")
@@ -51,7 +52,7 @@ class StageOperations(Provider):
     ) -> dict[str, Any]:
         snapshot = self._snapshot(rest_api_id)
         deployment: dict[str, Any] = {
-            "id": self.ctx.ids.short(),
+            "id": self.ctx.ids.short(6),
             "createdDate": int(self.ctx.clock.now()),
         }
         if description is not None:

@@ -14,12 +14,13 @@ from typing import Any
 
 from fogbank.core.db import Database, Documents
 
-API, RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE = (
+API, RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE = (
     "restapi",
     "resource",
     "authorizer",
     "deployment",
     "stage",
+    "gatewayresponse",
 )
 
 
@@ -49,7 +50,7 @@ class RestApiStore:
         return list(self.docs.values(API))
 
     def delete_api(self, api_id: str) -> None:
-        for kind in (RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE):
+        for kind in (RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE):
             for key, _ in self.docs.items(kind, f"{api_id}/"):
                 self.docs.delete(kind, key)
         self._delete(API, api_id)
@@ -109,6 +110,16 @@ class RestApiStore:
 
     def delete_stage(self, api_id: str, stage_name: str) -> bool:
         return self._delete(STAGE, f"{api_id}/{stage_name}")
+
+    # Gateway responses, keyed by response type
+    def put_gateway_response(self, api_id: str, response: dict[str, Any]) -> None:
+        self._put(GATEWAY_RESPONSE, f"{api_id}/{response['responseType']}", response)
+
+    def list_gateway_responses(self, api_id: str) -> list[dict[str, Any]]:
+        return list(self.docs.values(GATEWAY_RESPONSE, f"{api_id}/"))
+
+    def delete_gateway_response(self, api_id: str, response_type: str) -> bool:
+        return self._delete(GATEWAY_RESPONSE, f"{api_id}/{response_type}")
 
     def close(self) -> None:
         self.db.close()

@@ -31,6 +31,7 @@ from fogbank.services.apigateway.dataplane.events import (
     v1_event,
     v2_event,
 )
+from fogbank.services.apigateway.dataplane.gateway_responses import customise
 from fogbank.services.apigateway.dataplane.invoke import InvokeResult, invoke_function
 from fogbank.services.apigateway.dataplane.jwt import check_token
 from fogbank.services.apigateway.dataplane.model import ApiDefinition, ApiSource, StageDefinition
@@ -109,7 +110,7 @@ class ApiFront:
         if table is None:
             table = self._stage_tables[key] = RouteTable()
             for route in stage.routes:
-                table.add(Served(api, stage.name, stage.variables, route))
+                table.add(Served(api, stage.name, stage.variables, route, stage.gateway_responses))
         return table
 
     @staticmethod
@@ -129,7 +130,9 @@ class ApiFront:
             for api in self._apis.values():
                 stage = self._local_stage(api)
                 for route in stage.routes:
-                    if not table.add(Served(api, stage.name, stage.variables, route)):
+                    if not table.add(
+                        Served(api, stage.name, stage.variables, route, stage.gateway_responses)
+                    ):
                         clashes.append(
                             f"{route.method} {route.path or '$default'} ({api.name or api.api_id})"
                         )
@@ -230,7 +233,12 @@ class ApiFront:
             else:
                 match = table.match_resource(method, parts)
                 if match is None:
-                    return _missing_token()
+                    request_id = self.ctx.ids.uuid()
+                    response = customise(
+                        _missing_token(), stage.gateway_responses, request, request_id
+                    )
+                    response.headers.append(("x-amzn-RequestId", request_id))
+                    return response
         return await self._serve(request, match, path)
 
     @staticmethod
@@ -270,6 +278,7 @@ class ApiFront:
             if api.cors is not None:
                 cors.decorate(api.cors, request, response)
         else:
+            response = customise(response, served.gateway_responses, request, facts.request_id)
             response.headers.append(("x-amzn-RequestId", facts.request_id))
             response.headers.append(("x-amz-apigw-id", facts.extended_request_id))
             trace_root = f"1-{int(facts.epoch_s):08x}-{facts.request_id.replace('-', '')[:24]}"

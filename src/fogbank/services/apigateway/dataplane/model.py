@@ -99,10 +99,22 @@ class CorsDefinition:
 
 
 @dataclass(frozen=True)
+class GatewayResponseDefinition:
+    """A customised API Gateway error answer: status override, ``gatewayresponse.header.*``
+    mappings (static ``'value'`` or ``method.request.header.X``) and body template."""
+
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    template: str | None = None
+
+
+@dataclass(frozen=True)
 class StageDefinition:
     name: str
     variables: dict[str, str] = field(default_factory=dict)
     routes: tuple[RouteDefinition, ...] = ()
+    # REST APIs: customised gateway responses by type (``UNAUTHORIZED``, ``DEFAULT_4XX`` ...).
+    gateway_responses: dict[str, GatewayResponseDefinition] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

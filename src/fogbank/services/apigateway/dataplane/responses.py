@@ -99,7 +99,8 @@ def map_v1(payload: bytes, *, decode_base64: Any) -> HttpResponse:
 
 def map_v2(payload: bytes) -> HttpResponse:
     """Payload format 2.0 result: a dict with ``statusCode`` is a full response; any other
-    valid JSON is the body of a ``200 application/json`` response."""
+    valid JSON (``null`` included) is, as returned, the body of a ``200 application/json``
+    response."""
     try:
         result = json.loads(payload or b"null")
     except ValueError as exc:
@@ -108,7 +109,7 @@ def map_v2(payload: bytes) -> HttpResponse:
         return HttpResponse(
             status=200,
             headers=[("Content-Type", "application/json")],
-            body=payload if result is not None else b"",
+            body=payload or b"null",
         )
     headers = result.get("headers") or {}
     if not isinstance(headers, dict):

@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from fogbank.services.apigateway.dataplane.model import ApiDefinition, RouteDefinition
+from fogbank.services.apigateway.dataplane.model import (
+    ApiDefinition,
+    GatewayResponseDefinition,
+    RouteDefinition,
+)
 
 DEFAULT_ROUTE = "$default"
 
@@ -24,6 +28,7 @@ class Served:
     stage_name: str
     stage_variables: dict[str, str]
     route: RouteDefinition
+    gateway_responses: dict[str, GatewayResponseDefinition] = field(default_factory=dict)
 
 
 @dataclass
