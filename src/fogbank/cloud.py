@@ -57,6 +57,8 @@ class Cloud:
                 state_dir=config.service_dir(_dir_name(service)),
             )
             self.dispatcher.add(provider_class(context))  # type: ignore[call-arg]
+        # One data plane serves both API Gateway flavours: v1 owns it, v2 feeds it its APIs.
+        self.provider("apigateway").front.add_source(self.provider("apigatewayv2").source)
         self._started = False
 
     def provider(self, service: str) -> Any:

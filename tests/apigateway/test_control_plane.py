@@ -437,3 +437,104 @@ def test_parsed_template_bodies_are_accepted(cloud: Cloud) -> None:
         "apigatewayv2", "ImportApi", Body={"openapi": "3.0.1", "info": {"title": "d"}, "paths": {}}
     )
     assert http["Name"] == "d"
+
+
+def test_every_registered_operation_is_in_botocore(cloud: Cloud) -> None:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    for provider, service in ((cloud.v1, "apigateway"), (cloud.v2, "apigatewayv2")):
+        known = set(session.get_service_model(service).operation_names)
+        assert set(provider.operations()) <= known
+
+
+def test_rest_update_deployment_and_authorizer(cloud: Cloud) -> None:
+    api_id = _v1(cloud, "ImportRestApi", body=json.dumps(SWAGGER).encode())["id"]
+    deployment = _v1(cloud, "CreateDeployment", restApiId=api_id)
+    updated = _v1(
+        cloud,
+        "UpdateDeployment",
+        restApiId=api_id,
+        deploymentId=deployment["id"],
+        patchOperations=[{"op": "replace", "path": "/description", "value": "v2"}],
+    )
+    assert updated["description"] == "v2"
+    authorizer = _v1(
+        cloud,
+        "CreateAuthorizer",
+        restApiId=api_id,
+        name="a",
+        type="TOKEN",
+        authorizerUri=lambda_uri("auth"),
+        identitySource="method.request.header.Authorization",
+    )
+    changed = _v1(
+        cloud,
+        "UpdateAuthorizer",
+        restApiId=api_id,
+        authorizerId=authorizer["id"],
+        patchOperations=[
+            {"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "0"},
+            {"op": "replace", "path": "/identitySource", "value": "method.request.header.X-Token"},
+        ],
+    )
+    assert changed["authorizerResultTtlInSeconds"] == 0
+    assert changed["identitySource"] == "method.request.header.X-Token"
+
+
+def test_http_child_updates(cloud: Cloud) -> None:
+    api_id = _v2(cloud, "CreateApi", Name="u", ProtocolType="HTTP")["ApiId"]
+    integration = _v2(
+        cloud,
+        "CreateIntegration",
+        ApiId=api_id,
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=lambda_uri("f"),
+        PayloadFormatVersion="2.0",
+    )
+    route = _v2(
+        cloud,
+        "CreateRoute",
+        ApiId=api_id,
+        RouteKey="GET /a",
+        Target=f"integrations/{integration['IntegrationId']}",
+    )
+    moved = _v2(cloud, "UpdateRoute", ApiId=api_id, RouteId=route["RouteId"], RouteKey="POST /b")
+    assert moved["RouteKey"] == "POST /b" and moved["Target"] == route["Target"]
+    with pytest.raises(ServiceError, match="Invalid route key"):
+        cloud.call(
+            "apigatewayv2", "UpdateRoute", ApiId=api_id, RouteId=route["RouteId"], RouteKey="nope"
+        )
+    retimed = _v2(
+        cloud,
+        "UpdateIntegration",
+        ApiId=api_id,
+        IntegrationId=integration["IntegrationId"],
+        TimeoutInMillis=5000,
+    )
+    assert retimed["TimeoutInMillis"] == 5000
+    authorizer = _v2(
+        cloud,
+        "CreateAuthorizer",
+        ApiId=api_id,
+        AuthorizerType="REQUEST",
+        Name="a",
+        AuthorizerUri=lambda_uri("auth"),
+        AuthorizerPayloadFormatVersion="2.0",
+        IdentitySource=["$request.header.Authorization"],
+    )
+    renamed = _v2(
+        cloud, "UpdateAuthorizer", ApiId=api_id, AuthorizerId=authorizer["AuthorizerId"], Name="b"
+    )
+    assert renamed["Name"] == "b"
+    deployment = _v2(cloud, "CreateDeployment", ApiId=api_id)
+    described = _v2(
+        cloud,
+        "UpdateDeployment",
+        ApiId=api_id,
+        DeploymentId=deployment["DeploymentId"],
+        Description="d",
+    )
+    assert described["Description"] == "d"
+    _v2(cloud, "DeleteDeployment", ApiId=api_id, DeploymentId=deployment["DeploymentId"])
+    assert _v2(cloud, "GetDeployments", ApiId=api_id)["Items"] == []

@@ -202,14 +202,3 @@ def test_http_stage_without_auto_deploy_serves_its_deployment(cloud: Cloud) -> N
     assert cloud.request("GET", "/prod/two", api_id=api_id).status == 404  # not deployed yet
     cloud.call("apigatewayv2", "CreateDeployment", ApiId=api_id, StageName="prod")
     assert cloud.request("GET", "/prod/two", api_id=api_id).status == 200
-
-
-def test_front_finds_http_apis_through_the_dispatcher(tmp_path: Path) -> None:
-    unwired = Cloud(tmp_path / ".fogbank", wire_v2=False)
-    try:
-        unwired.client.register("fn", lambda e: OK)
-        api_id = http_api(unwired, [("GET /a", "fn")])
-        assert unwired.request("GET", "/a", api_id=api_id).status == 200
-        assert len(unwired.front.sources) == 2
-    finally:
-        unwired.close()

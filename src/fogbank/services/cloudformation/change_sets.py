@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from typing import TYPE_CHECKING, Any
 
 from fogbank.services.base import RequestContext, ServiceContext, operation
@@ -188,6 +190,8 @@ class ChangeSetOperations:
             other["ExecutionStatus"] = "EXECUTE_IN_PROGRESS" if executing else "OBSOLETE"
             self.store.save_change_set(other)
         self._launch(stack.stack_id, self._run_change_set(change_set["ChangeSetId"], coroutine))
+        # Let the run begin (status → *_IN_PROGRESS) before answering, as AWS does.
+        await asyncio.sleep(0)
         return {}
 
     async def _run_change_set(self, change_set_id: str, coroutine: Any) -> None:

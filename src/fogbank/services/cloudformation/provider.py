@@ -116,7 +116,11 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
     def _launch(self, stack_id: str, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine, name=f"stack {stack_id}")
         self._tasks[stack_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(stack_id, None))
+        task.add_done_callback(lambda done: self._forget(stack_id, done))
+
+    def _forget(self, stack_id: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(stack_id) is task:  # not a newer run of the same stack
+            del self._tasks[stack_id]
 
     def _stack(self, name: str) -> StackRecord:
         stack = self.store.live_by_name(name)
@@ -149,6 +153,8 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
         stack.disable_rollback = bool(disable_rollback) or on_failure == "DO_NOTHING"
         self.store.save(stack)
         self._launch(stack_id, self._run_create(stack, delete_on_failure=on_failure == "DELETE"))
+        # Let the run begin (status → *_IN_PROGRESS) before answering, as AWS does.
+        await asyncio.sleep(0)
         return {"StackId": stack_id}
 
     def _new_stack_id(self, stack_name: str) -> str:
@@ -193,10 +199,18 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
             stack.tags = list(tags)
         stack.description = _description(inputs.template)
         self._launch(stack.stack_id, update_stack(self.env, stack, inputs))
+        # Let the run begin (status → *_IN_PROGRESS) before answering, as AWS does.
+        await asyncio.sleep(0)
         return {"StackId": stack.stack_id}
 
+    def _busy(self, stack: StackRecord) -> bool:
+        """A stack operation is still running. A run whose stack already reached a final
+        status is only finishing its bookkeeping and does not block the next operation."""
+        task = self._tasks.get(stack.stack_id)
+        return task is not None and not task.done() and stack.status.endswith("_IN_PROGRESS")
+
     def _require_updatable(self, stack: StackRecord) -> None:
-        if stack.status not in UPDATABLE or stack.stack_id in self._tasks:
+        if stack.status not in UPDATABLE or self._busy(stack):
             raise ValidationError(f"Stack:{stack.stack_id} is in {stack.status} state and can"
                                   " not be updated.")
 
@@ -204,10 +218,12 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
     async def continue_update_rollback(self, ctx: RequestContext, *, stack_name: str,
                                        **_: Any) -> dict[str, Any]:
         stack = self._stack(stack_name)
-        if stack.status != "UPDATE_ROLLBACK_FAILED" or stack.stack_id in self._tasks:
+        if stack.status != "UPDATE_ROLLBACK_FAILED" or self._busy(stack):
             raise ValidationError(f"Stack {stack.stack_id} is in {stack.status} state and can"
                                   " not continue an update rollback.")
         self._launch(stack.stack_id, continue_update_rollback(self.env, stack))
+        # Let the run begin (status → *_IN_PROGRESS) before answering, as AWS does.
+        await asyncio.sleep(0)
         return {}
 
     @operation("DeleteStack")
@@ -216,7 +232,7 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
         stack = self.store.live_by_name(stack_name)
         if stack is None or stack.status == "DELETE_COMPLETE":
             return {}
-        if stack.stack_id in self._tasks:
+        if self._busy(stack):
             if stack.status == "DELETE_IN_PROGRESS":
                 return {}
             raise ValidationError(f"Stack [{stack.stack_name}] cannot be deleted while in status"
@@ -229,6 +245,8 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
                 raise ValidationError(f"Export {output['ExportName']} cannot be deleted as it is"
                                       f" in use by {', '.join(importers)}")
         self._launch(stack.stack_id, delete_stack(self.env, stack))
+        # Let the run begin (status → *_IN_PROGRESS) before answering, as AWS does.
+        await asyncio.sleep(0)
         return {}
 
     @operation("DescribeStacks")

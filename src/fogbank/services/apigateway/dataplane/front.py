@@ -82,19 +82,7 @@ class ApiFront:
             self._generation = None
 
     # Tables
-    def _find_http_apis(self) -> None:
-        """Until ``add_source`` wires the ``apigatewayv2`` source, look for it among the
-        providers the internal client (the dispatcher) serves: API Gateway's two APIs share
-        one data plane, as in AWS."""
-        providers = getattr(self.ctx.client, "providers", None)
-        peer = providers.get("apigatewayv2") if isinstance(providers, dict) else None
-        source = getattr(peer, "source", None)
-        if source is not None:
-            self.add_source(source)
-
     def _refresh(self) -> None:
-        if len(self.sources) < 2:
-            self._find_http_apis()
         generation = tuple(s.generation for s in self.sources)
         if generation == self._generation:
             return
