@@ -159,7 +159,8 @@ class LocalApp:
                 await self.call("cloudformation", "CreateStack", params)
         except ServiceError as error:
             if "No updates are to be performed" not in error.message:
-                raise DeployError(f"CloudFormation refused the template: {error.message}") from error
+                raise DeployError(
+                    f"CloudFormation refused the template: {error.message}") from error
         stack = await self._wait()
         self.stack = stack
         return stack
@@ -205,7 +206,8 @@ class LocalApp:
             if not status.endswith("_IN_PROGRESS"):
                 break
             if loop.time() > deadline:
-                raise DeployError(f"stack {self.stack_name} is still {status} after {timeout_s:.0f} s")
+                raise DeployError(
+                    f"stack {self.stack_name} is still {status} after {timeout_s:.0f} s")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.1)
         if stack is None:

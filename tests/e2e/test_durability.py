@@ -81,7 +81,8 @@ def test_state_survives_kill_9(app_copy, tmp_path):
     second = start_up(app_dir, edge_port, api_port, log)
     try:
         lam = client("lambda", edge_port)
-        assert lam.get_function(FunctionName="durable")["Configuration"]["Handler"] == "handler.main"
+        configuration = lam.get_function(FunctionName="durable")["Configuration"]
+        assert configuration["Handler"] == "handler.main"
         assert json.loads(lam.invoke(FunctionName="durable", Payload=b'{"b": 2}')["Payload"]
                           .read()) == {"seen": {"b": 2}}
         events = client("logs", edge_port).get_log_events(

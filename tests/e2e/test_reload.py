@@ -26,7 +26,8 @@ def test_template_change_is_applied_as_a_stack_update(app_copy, fogbank_run):
     ok_name = app.function_name("OkFunction")
     text = template.read_text()
     text = text.replace("GREETING: hello", "GREETING: updated")
-    text = text.replace("  ClientFunction:\n", "  ExtraFunction:\n    Type: AWS::Serverless::Function\n"
+    text = text.replace("  ClientFunction:\n",
+                        "  ExtraFunction:\n    Type: AWS::Serverless::Function\n"
                         "    Properties:\n      Handler: cases.ok\n  ClientFunction:\n")
     text = text.replace("  CrashFunction:\n    Type: AWS::Serverless::Function\n"
                         "    Properties:\n      Handler: cases.crash\n", "")

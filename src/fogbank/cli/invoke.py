@@ -80,8 +80,9 @@ def _invoke_remote(instance: dict[str, Any], function: str, event: bytes) -> dic
         reply = client.invoke(FunctionName=name, Payload=event, LogType="Tail")
     except ClientError as error:
         raise UserError(error.response["Error"].get("Message", str(error))) from error
-    reply["Payload"] = reply["Payload"].read()
-    return reply
+    result: dict[str, Any] = dict(reply)
+    result["Payload"] = reply["Payload"].read()
+    return result
 
 
 async def _invoke_local(template: Path, function: str, event: bytes) -> dict[str, Any]:

@@ -17,12 +17,14 @@ class Ids:
         """A UUID4 string, AWS's request id form."""
         return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
 
-    def short(self, length: int = 10, alphabet: str = string.ascii_lowercase + string.digits) -> str:
+    def short(self, length: int = 10,
+              alphabet: str = string.ascii_lowercase + string.digits) -> str:
         """A short random token, e.g. an API id (``a1b2c3d4e5``)."""
         return "".join(self._random.choice(alphabet) for _ in range(length))
 
     def upper(self, length: int = 12) -> str:
-        """Upper-case suffix as CloudFormation uses in physical names (``HelloFunction-AB12CD34EF``)."""
+        """Upper-case suffix as CloudFormation uses in physical names
+        (``HelloFunction-AB12CD34EF``)."""
         return self.short(length, string.ascii_uppercase + string.digits)
 
     def hex(self, length: int = 32) -> str:

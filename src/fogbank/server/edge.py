@@ -101,7 +101,8 @@ class EdgeApp:
         if front is not None:
             api_id = front.api_id_for_host(request.headers.get("host", ""))
             if api_id is not None:
-                return await front.handle(request, api_id=api_id)
+                by_host: HttpResponse = await front.handle(request, api_id=api_id)
+                return by_host
         for route in self.routes:
             if path.startswith(route.prefix):
                 result: HttpResponse = await route.handler(request)

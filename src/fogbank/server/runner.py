@@ -8,6 +8,7 @@ import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -73,7 +74,10 @@ class CloudServer:
 
     async def start(self) -> None:
         await self.cloud.start()
-        apps = [(EdgeApp(self.cloud), self._edge_socket), (ApiFrontApp(self.cloud), self._api_socket)]
+        apps: list[tuple[Any, socket.socket]] = [
+            (EdgeApp(self.cloud), self._edge_socket),
+            (ApiFrontApp(self.cloud), self._api_socket),
+        ]
         for app, sock in apps:
             config = uvicorn.Config(
                 app, lifespan="off", access_log=False, log_level="warning",
