@@ -48,7 +48,7 @@ def test_second_up_resumes_previous_state(app_copy, fogbank_run, tmp_path):
     first = fogbank_run(app_dir, state_dir=state_dir)
     name = first.function_name("OkFunction")
     first.client("logs").create_log_group(logGroupName="kept-between-runs")
-    first.run(first._app.stop())  # noqa: SLF001 - a stop without tearing the loop down
+    first.stop()
     second = fogbank_run(app_dir, state_dir=state_dir)
     assert second.function_name("OkFunction") == name
     groups = second.client("logs").describe_log_groups(logGroupNamePrefix="kept")["logGroups"]

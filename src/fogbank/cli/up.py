@@ -147,15 +147,21 @@ def _stream_logs(app: LocalApp, colour: bool) -> Any:
     names = {physical: logical for logical, physical in
              (app.stack.functions().items() if app.stack else [])}
 
+    request_ids: dict[str, str] = {}  # log stream (one per environment) → current request
+
     def show(group: str, stream: str, events: list[dict[str, Any]]) -> None:
         if not group.startswith("/aws/lambda/"):
             return
         physical = group[len("/aws/lambda/"):]
         label = names.get(physical, physical)
-        prefix = paint(label, colour_for(label), colour)
+        name = paint(label, colour_for(label), colour)
         for event in events:
-            for line in str(event.get("message", "")).rstrip("\n").split("\n"):
-                sys.stdout.write(f"{prefix} {line}\n")
+            message = str(event.get("message", "")).rstrip("\n")
+            if message.startswith("START RequestId: "):
+                request_ids[stream] = message.split()[2]
+            request_id = paint(request_ids.get(stream, "-")[:8], "2", colour)
+            for line in message.split("\n"):
+                sys.stdout.write(f"{name} {request_id} {line}\n")
         sys.stdout.flush()
 
     subscribe = getattr(logs, "subscribe", None)

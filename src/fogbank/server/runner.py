@@ -71,6 +71,7 @@ class CloudServer:
         self.cloud = Cloud(self.config)
         self._servers: list[_QuietServer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopped = False
 
     async def start(self) -> None:
         await self.cloud.start()
@@ -94,6 +95,9 @@ class CloudServer:
             await asyncio.sleep(0.002)
 
     async def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         for server in self._servers:
             server.should_exit = True
         if self._tasks:

@@ -96,6 +96,14 @@ class RunningApp:
                 return messages
             time.sleep(0.05)
 
+    def failure_reasons(self) -> list[str]:
+        """Why the last deployment failed: ``logical id: reason`` of each FAILED event."""
+        return self.run(self._app.failure_reasons())
+
+    def stop(self) -> None:
+        """Stop the cloud (state stays on disk); the context manager's exit is then a no-op."""
+        self.run(self._app.stop())
+
     async def _messages(self, group: str) -> list[str]:
         from fogbank.core.errors import ServiceError
 
@@ -111,8 +119,11 @@ class RunningApp:
                 return messages
             params["nextToken"] = result["nextToken"]
 
-    def redeploy(self) -> DeployedStack:
-        """Apply the template as it is on disk now (a stack update)."""
+    def redeploy(self, parameters: dict[str, str] | None = None) -> DeployedStack:
+        """Apply the template as it is on disk now (a stack update), optionally with new
+        parameter values."""
+        if parameters is not None:
+            self._app.parameters = dict(parameters)
         self.stack = self.run(self._app.deploy())
         return self.stack
 

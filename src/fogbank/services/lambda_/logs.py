@@ -1,6 +1,7 @@
 """Ships each invoke's log lines to CloudWatch Logs through the internal client, off the
 invoke's critical path: one background task drains a queue in order, creating each log
-group and stream once."""
+group and stream once (and again if the user deleted them), and cutting what piled up into
+batches PutLogEvents accepts (time order, 10,000 events, 1 MiB, 24 hours, 256 KiB events)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,43 @@ from fogbank.services.base import InternalClient
 log = logging.getLogger("fogbank.lambda.logs")
 
 Batch = tuple[str, str, list[tuple[int, str]]]
+
+# PutLogEvents limits (bytes are UTF-8 message bytes plus 26 per event).
+EVENT_OVERHEAD_BYTES = 26
+MAX_EVENT_BYTES = 256 * 1024
+MAX_BATCH_BYTES = 1_048_576
+MAX_BATCH_EVENTS = 10_000
+MAX_BATCH_SPAN_MS = 24 * 3600 * 1000
+TRUNCATED_MARK = " [truncated]"
+
+
+def put_batches(events: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Split events (sorted by time, oversized messages truncated as Lambda does) into
+    batches within PutLogEvents' limits."""
+    batches: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    size = 0
+    for timestamp, message in sorted(events, key=lambda event: event[0]):
+        message = _truncate(message)
+        cost = len(message.encode("utf-8")) + EVENT_OVERHEAD_BYTES
+        if current and (size + cost > MAX_BATCH_BYTES or len(current) >= MAX_BATCH_EVENTS
+                        or timestamp - current[0][0] > MAX_BATCH_SPAN_MS):
+            batches.append(current)
+            current, size = [], 0
+        current.append((timestamp, message))
+        size += cost
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _truncate(message: str) -> str:
+    limit = MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES
+    raw = message.encode("utf-8")
+    if len(raw) <= limit:
+        return message
+    keep = limit - len(TRUNCATED_MARK.encode())
+    return raw[:keep].decode("utf-8", "ignore") + TRUNCATED_MARK
 
 
 class LogShipper:
@@ -66,6 +104,20 @@ class LogShipper:
 
     async def _ship(self, group: str, stream: str, events: list[tuple[int, str]]) -> None:
         try:
+            for batch in put_batches(events):
+                await self._put(group, stream, batch)
+        except ServiceError as exc:
+            if not self._warned:
+                self._warned = True
+                log.warning("Lambda logs are not delivered to CloudWatch Logs: %s", exc)
+
+    async def _put(self, group: str, stream: str, batch: list[tuple[int, str]]) -> None:
+        params = {
+            "logGroupName": group,
+            "logStreamName": stream,
+            "logEvents": [{"timestamp": ts, "message": text} for ts, text in batch],
+        }
+        for attempt in range(2):
             if group not in self._groups:
                 await self._create("CreateLogGroup", {"logGroupName": group})
                 self._groups.add(group)
@@ -73,15 +125,16 @@ class LogShipper:
                 await self._create("CreateLogStream",
                                    {"logGroupName": group, "logStreamName": stream})
                 self._streams.add((group, stream))
-            await self._client.call("logs", "PutLogEvents", {
-                "logGroupName": group,
-                "logStreamName": stream,
-                "logEvents": [{"timestamp": ts, "message": text} for ts, text in events],
-            })
-        except ServiceError as exc:
-            if not self._warned:
-                self._warned = True
-                log.warning("Lambda logs are not delivered to CloudWatch Logs: %s", exc)
+            try:
+                await self._client.call("logs", "PutLogEvents", params)
+                return
+            except ServiceError as exc:
+                if exc.error_code != "ResourceNotFoundException" or attempt:
+                    raise
+                # The group or stream was deleted since we made it: make it again, as
+                # Lambda does.
+                self._groups.discard(group)
+                self._streams.discard((group, stream))
 
     async def _create(self, operation: str, params: dict[str, str]) -> None:
         try:
