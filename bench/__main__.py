@@ -38,8 +38,9 @@ resources); the findings above say when that happened.
   (after one `GetFunction` on the same client, so client setup and connect are not counted).
 - **idle RSS**: sum of `/proc/PID/statm` resident pages of the server and all its descendants,
   {measure.IDLE_SETTLE_S:g} s after the cold starts (so the warm workers are included).
-- **API**: `wrk -t1 --latency --timeout 10s` for D s at 1 and at 16 connections, after
-  {measure.WARMUP_REQUESTS} sequential requests, and before the 16-connection run, unrecorded
+- **API**: `wrk -t1 --latency --timeout 10s` (keep-alive connections) for D s at 1 and at 16
+  connections, after {measure.WARMUP_REQUESTS} sequential requests each on a new connection
+  (their p50 is the "new conn per request" row), and before the 16-connection run, unrecorded
   {measure.WARMUP_WRK_S:g} s wrk runs at 16 connections until two in a row agree within
   {measure.WARMUP_SETTLED:.0%} (at most {measure.WARMUP_WRK_RUNS}); wrk shares the machine's CPUs
   with the server.

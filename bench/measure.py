@@ -34,6 +34,10 @@ WARMUP_WRK_S = 2.0
 WARMUP_WRK_RUNS = 6
 WARMUP_SETTLED = 0.25
 INVOKE_WARMUP = 20
+# Linux delays an ACK up to 40 ms; a keep-alive p50 that high and 10× the new-connection p50
+# points at a response written in pieces with Nagle's algorithm on.
+NAGLE_FLOOR_MS = 30.0
+NAGLE_RATIO = 10.0
 INVOKE_BUDGET_S = 30.0
 
 
@@ -61,6 +65,8 @@ def measure_peer(peer: Peer, settings: Settings) -> dict[str, Any]:
             result["error"] = f"{type(error).__name__}: {error}"
         finally:
             peer.stop()
+    if peer.details:
+        result["details"] = dict(peer.details)
     return result
 
 
@@ -109,11 +115,18 @@ def _warm_up(route_url: str, connections: int) -> list[str]:
             f"of {WARMUP_WRK_S:g} s (req/s: {shown})"]
 
 
-def _drain(route_url: str) -> None:
-    """One request that queues behind whatever a previous wrk run left in flight."""
+def _looks_like_nagle(keep_alive_p50_ms: float, new_connection_p50_ms: float) -> bool:
+    return keep_alive_p50_ms >= NAGLE_FLOOR_MS and \
+        keep_alive_p50_ms > NAGLE_RATIO * new_connection_p50_ms
+
+
+def _drain(route_url: str) -> float:
+    """One request on a new connection (it queues behind whatever a previous wrk run left in
+    flight); its latency in ms."""
     sample = timed_get(route_url, timeout_s=60)
     if sample.status != 200:
         raise BenchError(f"GET {route_url} answered {sample.status}: {sample.body[:200]!r}")
+    return sample.latency_ms
 
 
 def _measure_deployed(peer: Peer, settings: Settings, deployment: Deployment,
@@ -142,8 +155,8 @@ def _measure_deployed(peer: Peer, settings: Settings, deployment: Deployment,
 
 
 def _measure_api(settings: Settings, route_url: str, result: dict[str, Any]) -> None:
-    for _ in range(WARMUP_REQUESTS):
-        _drain(route_url)
+    sequential_ms = [_drain(route_url) for _ in range(WARMUP_REQUESTS)]
+    result["api_new_connection_p50_ms"] = percentile(sequential_ms, 0.50)
     result["wrk"] = {}
     for connections in settings.connections:
         if connections > 1:
@@ -151,6 +164,12 @@ def _measure_api(settings: Settings, route_url: str, result: dict[str, Any]) -> 
         _drain(route_url)
         run = run_wrk(route_url, connections, settings.duration_s)
         result["wrk"][f"c{connections}"] = asdict(run)
+        if connections == 1 and _looks_like_nagle(run.p50_ms, result["api_new_connection_p50_ms"]):
+            result["findings"].append(
+                f"keep-alive requests (wrk p50 {run.p50_ms:.1f} ms) are far slower than requests "
+                f"on a new connection (p50 {result['api_new_connection_p50_ms']:.2f} ms): the "
+                f"signature of Nagle's algorithm meeting delayed ACKs (~40 ms on Linux), i.e. "
+                f"a server socket without TCP_NODELAY")
         if run.non_2xx or run.socket_errors:
             result["findings"].append(
                 f"wrk at {connections} connections: {run.non_2xx} non-2xx responses, "

@@ -10,6 +10,7 @@ of the first is measured with the next, and the harness records why.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,7 @@ class Peer(ABC):
 
     def __init__(self) -> None:
         self.process: ServerProcess | None = None
+        self.details: dict[str, Any] = {}
 
     @abstractmethod
     def version(self) -> str: ...
@@ -134,6 +136,9 @@ class Fogbank(Peer):
             if self.FAILED_LINE in log:
                 raise BenchError(f"fogbank up did not deploy the bench app:\n{log[-2000:]}")
             if self.READY_LINE in log:
+                said = re.search(rf"{self.READY_LINE} (\d+) ms", log)
+                if said:
+                    self.details["ready_ms_as_printed_by_fogbank_up"] = int(said.group(1))
                 break
             if time.monotonic() > deadline:
                 raise BenchError(f"fogbank up printed no {self.READY_LINE!r} within "

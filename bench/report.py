@@ -44,6 +44,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("API warm p50, 1 conn", _get("wrk", "c1", "p50_ms"), "ms", "≤ 1 ms",
            lambda v: v <= 1),
     Metric("API warm p99, 1 conn", _get("wrk", "c1", "p99_ms"), "ms"),
+    Metric("API warm p50, new conn per request", _get("api_new_connection_p50_ms"), "ms"),
     Metric("API req/s, 1 conn", _get("wrk", "c1", "requests_per_s"), "req/s",
            higher_is_better=True),
     Metric("API warm p50, 16 conn", _get("wrk", "c16", "p50_ms"), "ms"),
@@ -138,6 +139,8 @@ def notes(results: list[Result]) -> list[str]:
                      f"{_fmt(result.get('loaded_rss_mb'), 'MiB')}, Invoke samples: "
                      f"{result.get('invoke_count', '—')}, first API request needed "
                      f"{result.get('api_cold_attempts', '—')} attempt(s).")
+        lines += [f"  - {key.replace('_', ' ')}: {value}"
+                  for key, value in result.get("details", {}).items()]
         lines += [f"  - {finding}" for finding in result.get("findings", [])]
         if result.get("error"):
             lines.append(f"  - **error:** `{_one_line(result['error'])}`")

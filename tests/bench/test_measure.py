@@ -102,3 +102,9 @@ def test_measure_peer_falls_back_measures_everything_and_stops(
     assert result["idle_rss_mb"] > 0
     assert len(peer.pids) == 2
     assert all(not Path(f"/proc/{pid}").exists() for pid in peer.pids)
+
+
+def test_nagle_signature_needs_both_a_40ms_class_floor_and_a_large_ratio() -> None:
+    assert measure._looks_like_nagle(44.0, 0.9)
+    assert not measure._looks_like_nagle(44.0, 40.0)   # slow everywhere: not Nagle
+    assert not measure._looks_like_nagle(5.0, 0.2)     # fast enough: no delayed ACK involved
