@@ -180,6 +180,8 @@ def write_markdown(path: Path, run: dict[str, Any], method: str) -> None:
         "",
         *notes(run["results"]),
         "",
+        "What is known about each peer's figures (and why) is in `bench/README.md`.",
+        "",
         "## Method",
         "",
         method,

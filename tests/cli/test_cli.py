@@ -81,3 +81,16 @@ def test_reset_deletes_state(app_copy):
     result = fogbank("reset", str(app))
     assert result.returncode == 0
     assert not (app / ".fogbank").exists()
+
+
+def test_logs_shows_what_an_invoke_wrote(app_copy):
+    app = app_copy(APPS / "lambda_cases")
+    assert fogbank("invoke", "OkFunction", "--template", str(app)).returncode == 0
+    result = fogbank("logs", "OkFunction", "--template", str(app))
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "START RequestId" in out and "REPORT RequestId" in out
+    assert "ok handler got" in out
+    missing = fogbank("logs", "NoSuchFunction", "--template", str(app))
+    assert missing.returncode == 1
+    assert missing.stderr.decode().startswith("fogbank: no logs for function NoSuchFunction")

@@ -30,3 +30,65 @@ class ConditionalCheckFailedException(ServiceError):
         super().__init__(message, **kwargs)
         if item is not None:
             self.fields["Item"] = item
+
+
+class ResourceNotFoundException(ServiceError):
+    """The table, index or stream does not exist (or is not ACTIVE)."""
+
+    status = 400
+
+
+class ResourceInUseException(ServiceError):
+    """The table already exists or is being changed."""
+
+    status = 400
+
+
+class TransactionCanceledException(ServiceError):
+    """A transaction was cancelled; ``CancellationReasons`` lists one reason per action."""
+
+    status = 400
+
+    def __init__(self, reasons: list[dict[str, Any]]) -> None:
+        codes = ", ".join(str(reason.get("Code", "None")) for reason in reasons)
+        super().__init__(
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            fields={"CancellationReasons": reasons},
+        )
+
+
+class IdempotentParameterMismatchException(ServiceError):
+    """A ClientRequestToken was reused with different parameters within 10 minutes."""
+
+    status = 400
+
+
+class ItemCollectionSizeLimitExceededException(ServiceError):
+    """An item collection of a table with local secondary indexes exceeds 10 GB."""
+
+    status = 400
+
+
+class LimitExceededException(ServiceError):
+    """Too many concurrent control-plane operations or indexes."""
+
+    status = 400
+
+
+class TransactionConflictException(ServiceError):
+    """Another transaction holds one of the items."""
+
+    status = 400
+
+
+class ExpiredIteratorException(ServiceError):
+    """A DynamoDB Streams shard iterator is older than 15 minutes."""
+
+    status = 400
+
+
+class TrimmedDataAccessException(ServiceError):
+    """A sequence number is older than the stream's 24-hour retention."""
+
+    status = 400
