@@ -1,0 +1,57 @@
+"""Items as compact JSON bytes for the items table.
+
+Most items hold no binary values, so encoding is one ``json.dumps`` and decoding one
+``json.loads``. Items with ``B``/``BS`` values are stored with a ``b`` prefix and their bytes
+as base64, converted by a walk that knows the AttributeValue shape (a map member named ``B``
+is not a binary value).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+Item = dict[str, dict[str, Any]]
+
+_BINARY_PREFIX = b"b"
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_loads = json.loads
+
+
+def encode_item(item: Item) -> bytes:
+    try:
+        return _dumps(item).encode("utf-8")
+    except TypeError:
+        return _BINARY_PREFIX + _dumps(_map_values(item, _to_text)).encode("utf-8")
+
+
+def decode_item(raw: bytes) -> Item:
+    if raw[:1] == _BINARY_PREFIX:
+        return _map_values(_loads(raw[1:]), _to_bytes)
+    result: Item = _loads(raw)
+    return result
+
+
+def _map_values(item: dict[str, Any], convert: Any) -> dict[str, Any]:
+    return {name: _convert(value, convert) for name, value in item.items()}
+
+
+def _convert(value: dict[str, Any], convert: Any) -> dict[str, Any]:
+    if "B" in value:
+        return {"B": convert(value["B"])}
+    if "BS" in value:
+        return {"BS": [convert(member) for member in value["BS"]]}
+    if "M" in value:
+        return {"M": _map_values(value["M"], convert)}
+    if "L" in value:
+        return {"L": [_convert(member, convert) for member in value["L"]]}
+    return value
+
+
+def _to_text(raw: Any) -> str:
+    return base64.b64encode(bytes(raw)).decode("ascii")
+
+
+def _to_bytes(text: str) -> bytes:
+    return base64.b64decode(text)
