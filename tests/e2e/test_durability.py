@@ -70,6 +70,12 @@ def test_state_survives_kill_9(app_copy, tmp_path):
         assert json.loads(lam.invoke(FunctionName="durable", Payload=b'{"a": 1}')["Payload"]
                           .read()) == {"seen": {"a": 1}}
         logs = client("logs", edge_port)
+        # Function logs reach CloudWatch Logs a few tens of ms after the invoke; wait until
+        # they are visible (what a user has seen must survive).
+        deadline = time.monotonic() + 10
+        while not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/durable")["logGroups"]:
+            assert time.monotonic() < deadline, "function logs never arrived"
+            time.sleep(0.02)
         logs.create_log_group(logGroupName="acknowledged")
         logs.create_log_stream(logGroupName="acknowledged", logStreamName="s")
         logs.put_log_events(logGroupName="acknowledged", logStreamName="s",

@@ -107,6 +107,7 @@ class RunningApp:
     async def _messages(self, group: str) -> list[str]:
         from fogbank.core.errors import ServiceError
 
+        await self._app.cloud.provider("lambda").flush_logs()
         params: dict[str, Any] = {"logGroupName": group}
         messages: list[str] = []
         while True:

@@ -23,17 +23,17 @@ def encode_item(item: Item) -> bytes:
     try:
         return _dumps(item).encode("utf-8")
     except TypeError:
-        return _BINARY_PREFIX + _dumps(_map_values(item, _to_text)).encode("utf-8")
+        return _BINARY_PREFIX + _dumps(map_item(item, to_text)).encode("utf-8")
 
 
 def decode_item(raw: bytes) -> Item:
     if raw[:1] == _BINARY_PREFIX:
-        return _map_values(_loads(raw[1:]), _to_bytes)
+        return map_item(_loads(raw[1:]), to_bytes)
     result: Item = _loads(raw)
     return result
 
 
-def _map_values(item: dict[str, Any], convert: Any) -> dict[str, Any]:
+def map_item(item: dict[str, Any], convert: Any) -> dict[str, Any]:
     return {name: _convert(value, convert) for name, value in item.items()}
 
 
@@ -43,15 +43,15 @@ def _convert(value: dict[str, Any], convert: Any) -> dict[str, Any]:
     if "BS" in value:
         return {"BS": [convert(member) for member in value["BS"]]}
     if "M" in value:
-        return {"M": _map_values(value["M"], convert)}
+        return {"M": map_item(value["M"], convert)}
     if "L" in value:
         return {"L": [_convert(member, convert) for member in value["L"]]}
     return value
 
 
-def _to_text(raw: Any) -> str:
+def to_text(raw: Any) -> str:
     return base64.b64encode(bytes(raw)).decode("ascii")
 
 
-def _to_bytes(text: str) -> bytes:
+def to_bytes(text: str) -> bytes:
     return base64.b64decode(text)

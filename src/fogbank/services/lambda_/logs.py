@@ -55,8 +55,9 @@ def _truncate(message: str) -> str:
 
 
 class LogShipper:
-    def __init__(self, client: InternalClient) -> None:
+    def __init__(self, client: InternalClient, *, flush_interval_s: float = 0.05) -> None:
         self._client = client
+        self.flush_interval_s = flush_interval_s
         self._queue: asyncio.Queue[Batch] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._groups: set[str] = set()
@@ -86,20 +87,23 @@ class LogShipper:
     async def _drain_forever(self) -> None:
         assert self._queue is not None
         while True:
-            group, stream, events = await self._queue.get()
-            taken = 1
-            while not self._queue.empty():  # coalesce what piled up for the same stream
-                nxt = self._queue._queue[0]  # type: ignore[attr-defined]
-                if nxt[0] != group or nxt[1] != stream:
-                    break
-                events = events + self._queue.get_nowait()[2]
-                taken += 1
+            pending = [await self._queue.get()]
+            # Let a burst collect, then deliver one PutLogEvents per stream: under load this
+            # turns thousands of small deliveries a second into a few dozen.
+            await asyncio.sleep(self.flush_interval_s)
+            while not self._queue.empty():
+                pending.append(self._queue.get_nowait())
+            by_stream: dict[tuple[str, str], list[tuple[int, str]]] = {}
+            for group, stream, events in pending:
+                by_stream.setdefault((group, stream), []).extend(events)
             try:
-                await self._ship(group, stream, events)
-            except Exception:
-                log.exception("could not ship Lambda logs to %s", group)
+                for (group, stream), events in by_stream.items():
+                    try:
+                        await self._ship(group, stream, events)
+                    except Exception:
+                        log.exception("could not ship Lambda logs to %s", group)
             finally:
-                for _ in range(taken):
+                for _ in pending:
                     self._queue.task_done()
 
     async def _ship(self, group: str, stream: str, events: list[tuple[int, str]]) -> None:

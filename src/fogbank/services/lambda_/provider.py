@@ -105,6 +105,11 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
             log.exception("the Lambda runtime could not start; invokes will retry")
         self.invoker.resume()
 
+    async def flush_logs(self) -> None:
+        """Wait until every log line of finished invokes is in CloudWatch Logs (logs are
+        shipped in the background, a few tens of milliseconds behind)."""
+        await self.logs.flush()
+
     async def stop(self) -> None:
         if self._warming is not None and not self._warming.done():
             self._warming.cancel()

@@ -3,6 +3,7 @@ asynchronous (``Event``) invocations. Code files live next to the database."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ class LambdaStore:
         self.docs = Documents(self.db)
         self.code_root = state_dir / "code"
         self.layer_root = state_dir / "layers"
+        # Every invoke reads its function's record: keep the stored JSON of each in memory
+        # (written through on every change) and decode a fresh record per read.
+        self._function_json: dict[str, str] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -25,16 +29,25 @@ class LambdaStore:
     # -------------------------------------------------------------- functions
 
     def get_function(self, name: str) -> FunctionRecord | None:
-        doc = self.docs.get("function", name)
-        return FunctionRecord.from_doc(doc) if doc is not None else None
+        text = self._function_json.get(name)
+        if text is None:
+            doc = self.docs.get("function", name)
+            if doc is None:
+                return None
+            text = self._function_json[name] = json.dumps(doc)
+        return FunctionRecord.from_doc(json.loads(text))
 
     def put_function(self, record: FunctionRecord) -> None:
-        self.docs.put("function", record.name, record.to_doc())
+        doc = record.to_doc()
+        self._function_json.pop(record.name, None)
+        self.docs.put("function", record.name, doc)
+        self._function_json[record.name] = json.dumps(doc)
 
     def delete_function(self, name: str) -> FunctionRecord | None:
         record = self.get_function(name)
         if record is None:
             return None
+        self._function_json.pop(name, None)
         self.docs.delete("function", name)
         if record.code.kind == "zip":
             shutil.rmtree(self.function_code_dir(name), ignore_errors=True)

@@ -1,0 +1,217 @@
+"""PutItem, GetItem, UpdateItem, DeleteItem: validate → one SQLite transaction → shape.
+
+Each write reads the current item, evaluates the condition, computes the new item and writes
+it (with its index entries and stream record) in one transaction, so a concurrent reader never
+sees half of it and an acknowledged write is committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.services.base import RequestContext, operation
+from fogbank.services.dynamodb import expressions as ex
+from fogbank.services.dynamodb import request_expressions as rx
+from fogbank.services.dynamodb.common import (
+    DynamoBase,
+    check_item_size,
+    check_return_values,
+    updated_attributes,
+)
+from fogbank.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from fogbank.services.dynamodb.model import Item, TableMeta
+from fogbank.services.dynamodb.types import item_size_bytes, validate_item
+
+PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
+UPDATE_RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+
+
+def require(value: Any, member: str) -> Any:
+    if value is None:
+        raise ValidationException(f"1 validation error detected: Value null at '{member}' failed"
+                                  " to satisfy constraint: Member must not be null")
+    return value
+
+
+def check_condition(condition: Any, old: Item | None, return_on_failure: str | None) -> None:
+    if condition is not None and not ex.evaluate(condition, old):
+        raise ConditionalCheckFailedException(
+            item=old if return_on_failure == "ALL_OLD" and old is not None else None)
+
+
+def check_return_on_failure(value: str | None) -> None:
+    if value not in (None, "NONE", "ALL_OLD"):
+        raise ValidationException(
+            f"1 validation error detected: Value '{value}' at "
+            "'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must "
+            "satisfy enum value set: [ALL_OLD, NONE]")
+
+
+def updated_item(table: TableMeta, plan: Any, old: Item | None, key: Item) -> tuple[Item, set[str]]:
+    """The item after an update plan (a new item starts as its key); key changes rejected."""
+    base: Item = dict(old) if old is not None else dict(key)
+    if plan is None:
+        return base, set()
+    new, changed = ex.apply_update(plan, base)
+    for name in table.key_names:
+        if name in changed:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{name}. This attribute is part of the key")
+    table.check_index_keys(new)
+    return new, changed
+
+
+class ItemOperations(DynamoBase):
+    @operation("PutItem")
+    def put_item(self, ctx: RequestContext, *, table_name: Any = None, item: Any = None,
+                 condition_expression: str | None = None,
+                 expression_attribute_names: dict[str, str] | None = None,
+                 expression_attribute_values: dict[str, Any] | None = None,
+                 expected: dict[str, Any] | None = None, conditional_operator: str | None = None,
+                 return_values: str | None = None,
+                 return_values_on_condition_check_failure: str | None = None,
+                 return_consumed_capacity: str | None = None, **_: Any) -> dict:
+        table = self.table(table_name)
+        validate_item(require(item, "item"))
+        key = table.key_from_item(item)
+        table.check_index_keys(item)
+        size = item_size_bytes(item)
+        check_item_size(size)
+        returns = check_return_values(return_values, PUT_RETURN_VALUES)
+        if returns not in PUT_RETURN_VALUES:
+            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+        check_return_on_failure(return_values_on_condition_check_failure)
+        condition = None
+        if condition_expression is not None or expected is not None \
+                or expression_attribute_names is not None \
+                or expression_attribute_values is not None:
+            rx.check_not_mixed({"Expected": expected},
+                               {"ConditionExpression": condition_expression})
+            ectx = rx.context(expression_attribute_names, expression_attribute_values,
+                              condition_expression is not None)
+            condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
+            ectx.check_all_used()
+        with self.db.transaction() as conn:
+            old = self.store.get(table, key, conn)
+            check_condition(condition, old, return_values_on_condition_check_failure)
+            self.store.write(conn, table, key, old, item, size_bytes=size,
+                             now_s=self.clock.now())
+        out: dict[str, Any] = {}
+        if returns == "ALL_OLD" and old is not None:
+            out["Attributes"] = old
+        if return_consumed_capacity:
+            capacity = self.consumed(table, return_consumed_capacity, write_bytes=size)
+            if capacity:
+                out["ConsumedCapacity"] = capacity
+        return out
+
+    @operation("GetItem")
+    def get_item(self, ctx: RequestContext, *, table_name: Any = None, key: Any = None,
+                 projection_expression: str | None = None,
+                 expression_attribute_names: dict[str, str] | None = None,
+                 attributes_to_get: list[str] | None = None, consistent_read: bool = False,
+                 return_consumed_capacity: str | None = None, **_: Any) -> dict:
+        table = self.table(table_name)
+        key_bytes = table.key_from_request(require(key, "key"))
+        projection = None
+        if projection_expression is not None or attributes_to_get is not None \
+                or expression_attribute_names is not None:
+            rx.check_not_mixed({"AttributesToGet": attributes_to_get},
+                               {"ProjectionExpression": projection_expression})
+            ectx = rx.context(expression_attribute_names, None,
+                              projection_expression is not None)
+            projection = rx.projection(ectx, projection_expression, attributes_to_get)
+            ectx.check_all_used()
+        found = self.store.get(table, key_bytes)
+        out: dict[str, Any] = {}
+        if found is not None:
+            out["Item"] = ex.project(projection, found) if projection is not None else found
+        if return_consumed_capacity:
+            capacity = self.consumed(table, return_consumed_capacity,
+                                     read_bytes=item_size_bytes(found) if found else 0,
+                                     consistent=bool(consistent_read))
+            if capacity:
+                out["ConsumedCapacity"] = capacity
+        return out
+
+    @operation("UpdateItem")
+    def update_item(self, ctx: RequestContext, *, table_name: Any = None, key: Any = None,
+                    update_expression: str | None = None,
+                    condition_expression: str | None = None,
+                    expression_attribute_names: dict[str, str] | None = None,
+                    expression_attribute_values: dict[str, Any] | None = None,
+                    attribute_updates: dict[str, Any] | None = None,
+                    expected: dict[str, Any] | None = None,
+                    conditional_operator: str | None = None, return_values: str | None = None,
+                    return_values_on_condition_check_failure: str | None = None,
+                    return_consumed_capacity: str | None = None, **_: Any) -> dict:
+        table = self.table(table_name)
+        validate_item(require(key, "key"), where="key")
+        key_bytes = table.key_from_request(key)
+        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
+        check_return_on_failure(return_values_on_condition_check_failure)
+        rx.check_not_mixed({"AttributeUpdates": attribute_updates, "Expected": expected},
+                           {"UpdateExpression": update_expression,
+                            "ConditionExpression": condition_expression})
+        ectx = rx.context(expression_attribute_names, expression_attribute_values,
+                          update_expression is not None or condition_expression is not None)
+        plan = rx.update(ectx, update_expression, attribute_updates)
+        condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
+        ectx.check_all_used()
+        with self.db.transaction() as conn:
+            old = self.store.get(table, key_bytes, conn)
+            check_condition(condition, old, return_values_on_condition_check_failure)
+            new, changed = updated_item(table, plan, old, key)
+            size = item_size_bytes(new)
+            check_item_size(size)
+            self.store.write(conn, table, key_bytes, old, new, size_bytes=size,
+                             now_s=self.clock.now())
+        out: dict[str, Any] = {}
+        attributes = {"ALL_OLD": old or {}, "ALL_NEW": new,
+                      "UPDATED_OLD": updated_attributes(old, changed),
+                      "UPDATED_NEW": updated_attributes(new, changed)}.get(returns)
+        if attributes:
+            out["Attributes"] = attributes
+        if return_consumed_capacity:
+            capacity = self.consumed(table, return_consumed_capacity,
+                                     write_bytes=max(size, item_size_bytes(old) if old else 0))
+            if capacity:
+                out["ConsumedCapacity"] = capacity
+        return out
+
+    @operation("DeleteItem")
+    def delete_item(self, ctx: RequestContext, *, table_name: Any = None, key: Any = None,
+                    condition_expression: str | None = None,
+                    expression_attribute_names: dict[str, str] | None = None,
+                    expression_attribute_values: dict[str, Any] | None = None,
+                    expected: dict[str, Any] | None = None,
+                    conditional_operator: str | None = None, return_values: str | None = None,
+                    return_values_on_condition_check_failure: str | None = None,
+                    return_consumed_capacity: str | None = None, **_: Any) -> dict:
+        table = self.table(table_name)
+        validate_item(require(key, "key"), where="key")
+        key_bytes = table.key_from_request(key)
+        returns = check_return_values(return_values, PUT_RETURN_VALUES)
+        if returns not in PUT_RETURN_VALUES:
+            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+        check_return_on_failure(return_values_on_condition_check_failure)
+        rx.check_not_mixed({"Expected": expected}, {"ConditionExpression": condition_expression})
+        ectx = rx.context(expression_attribute_names, expression_attribute_values,
+                          condition_expression is not None)
+        condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
+        ectx.check_all_used()
+        with self.db.transaction() as conn:
+            old = self.store.get(table, key_bytes, conn)
+            check_condition(condition, old, return_values_on_condition_check_failure)
+            self.store.write(conn, table, key_bytes, old, None, size_bytes=0,
+                             now_s=self.clock.now())
+        out: dict[str, Any] = {}
+        if returns == "ALL_OLD" and old is not None:
+            out["Attributes"] = old
+        if return_consumed_capacity:
+            capacity = self.consumed(table, return_consumed_capacity,
+                                     write_bytes=item_size_bytes(old) if old else 1)
+            if capacity:
+                out["ConsumedCapacity"] = capacity
+        return out

@@ -1,0 +1,183 @@
+"""DynamoDB's SQLite store: table metadata, items, index entries, stream records.
+
+One database file (``dynamodb.db``, WAL) under the service's state directory:
+
+- ``ddb_tables``: one JSON ``TableMeta`` document per table.
+- ``ddb_items``: ``(table_id, hk, rk)`` → the encoded item, its AWS size and its TTL expiry;
+  ``hk``/``rk`` are the sortable key bytes of ``keys.py`` (``rk`` is ``b""`` without a range
+  key), so a Query is one range scan of the primary key.
+- ``ddb_index_entries``: ``(index_id, hk, rk, thk, trk)`` — the index key then the table key;
+  index reads join back to ``ddb_items``. Entries exist only for items that carry the index
+  key attributes (sparse indexes).
+- stream tables (``streamlog.py``) and ``ddb_tx_tokens`` (transaction idempotency).
+
+Every write (item, its index entries, its stream record) happens inside the caller's
+``Database.transaction()``, so it is all-or-nothing and committed before the response.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fogbank.core.db import Database
+from fogbank.services.dynamodb.codec import decode_item, encode_item
+from fogbank.services.dynamodb.model import IndexMeta, Item, KeyBytes, TableMeta
+from fogbank.services.dynamodb.streamlog import StreamLog, build_record
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS ddb_tables (
+  name TEXT PRIMARY KEY, table_id INTEGER NOT NULL UNIQUE, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ddb_items (
+  table_id INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item BLOB NOT NULL,
+  size INTEGER NOT NULL, expires REAL, PRIMARY KEY (table_id, hk, rk)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ddb_items_expiry ON ddb_items(table_id, expires)
+  WHERE expires IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ddb_index_entries (
+  index_id INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, thk BLOB NOT NULL,
+  trk BLOB NOT NULL, PRIMARY KEY (index_id, hk, rk, thk, trk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ddb_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS ddb_tx_tokens (
+  token TEXT PRIMARY KEY, digest TEXT NOT NULL, created_s REAL NOT NULL, response TEXT NOT NULL);
+"""
+
+DB_FILE_NAME = "dynamodb.db"
+
+
+def database_path(state_dir: Path) -> Path:
+    return Path(state_dir) / DB_FILE_NAME
+
+
+class ItemStore:
+    """Tables, items and index entries of one DynamoDB database."""
+
+    def __init__(self, db: Database, *, region: str, ids: Any) -> None:
+        self.db = db
+        self.region = region
+        self.ids = ids
+        db.executescript(SCHEMA)
+        self.streams = StreamLog(db)
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def next_id(self, conn: sqlite3.Connection, counter: str) -> int:
+        row = conn.execute(
+            "INSERT INTO ddb_counters(name, value) VALUES (?, 1) ON CONFLICT(name)"
+            " DO UPDATE SET value = value + 1 RETURNING value", (counter,)).fetchone()
+        return int(row[0])
+
+    def load_table(self, name: str) -> TableMeta | None:
+        rows = self.db.query("SELECT meta FROM ddb_tables WHERE name = ?", (name,))
+        return TableMeta.from_doc(json.loads(rows[0][0])) if rows else None
+
+    def table_names(self) -> list[str]:
+        return [row[0] for row in self.db.query("SELECT name FROM ddb_tables ORDER BY name")]
+
+    def save_table(self, conn: sqlite3.Connection, table: TableMeta) -> None:
+        conn.execute(
+            "INSERT INTO ddb_tables(name, table_id, meta) VALUES (?, ?, ?) ON CONFLICT(name)"
+            " DO UPDATE SET meta = excluded.meta",
+            (table.name, table.table_id, json.dumps(table.to_doc())))
+
+    def drop_table(self, conn: sqlite3.Connection, table: TableMeta) -> None:
+        conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.table_id,))
+        for index in table.indexes.values():
+            self.drop_index_entries(conn, index)
+        conn.execute("DELETE FROM ddb_tables WHERE name = ?", (table.name,))
+
+    def drop_index_entries(self, conn: sqlite3.Connection, index: IndexMeta) -> None:
+        conn.execute("DELETE FROM ddb_index_entries WHERE index_id = ?", (index.index_id,))
+
+    def backfill_index(self, conn: sqlite3.Connection, table: TableMeta, index: IndexMeta) -> None:
+        rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
+                            (table.table_id,)).fetchall()
+        for hk, rk, raw in rows:
+            index_key = index.key_bytes(decode_item(raw))
+            if index_key is not None:
+                conn.execute("INSERT OR REPLACE INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
+                             (index.index_id, index_key[0], index_key[1], hk, rk))
+
+    def recompute_expiry(self, conn: sqlite3.Connection, table: TableMeta) -> None:
+        rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
+                            (table.table_id,)).fetchall()
+        for hk, rk, raw in rows:
+            conn.execute("UPDATE ddb_items SET expires = ? WHERE table_id = ? AND hk = ? AND rk = ?",
+                         (table.ttl_expiry(decode_item(raw)), table.table_id, hk, rk))
+
+    def table_stats(self, table: TableMeta) -> tuple[int, int]:
+        """``(item count, total size in bytes)`` of a table."""
+        row = self.db.query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items"
+                            " WHERE table_id = ?", (table.table_id,))[0]
+        return int(row[0]), int(row[1])
+
+    def index_stats(self, table: TableMeta, index: IndexMeta) -> tuple[int, int]:
+        row = self.db.query(
+            "SELECT COUNT(*), COALESCE(SUM(i.size), 0) FROM ddb_index_entries e JOIN ddb_items i"
+            " ON i.table_id = ? AND i.hk = e.thk AND i.rk = e.trk WHERE e.index_id = ?",
+            (table.table_id, index.index_id))[0]
+        return int(row[0]), int(row[1])
+
+    # -- items ----------------------------------------------------------------------------
+
+    def get(self, table: TableMeta, key: KeyBytes,
+            conn: sqlite3.Connection | None = None) -> Item | None:
+        sql = "SELECT item FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?"
+        args = (table.table_id, key[0], key[1])
+        if conn is None:
+            rows = self.db.query(sql, args)
+            return decode_item(rows[0][0]) if rows else None
+        row = conn.execute(sql, args).fetchone()
+        return decode_item(row[0]) if row else None
+
+    def write(self, conn: sqlite3.Connection, table: TableMeta, key: KeyBytes,
+              old: Item | None, new: Item | None, *, size_bytes: int, now_s: float,
+              user_identity: dict[str, str] | None = None) -> None:
+        """Replace (``new``) or delete (``new is None``) one item with its index entries and
+        stream record. A write that changes nothing writes no stream record."""
+        if new is None:
+            if old is None:
+                return
+            conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
+                         (table.table_id, key[0], key[1]))
+        else:
+            conn.execute("INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)",
+                         (table.table_id, key[0], key[1], encode_item(new), size_bytes,
+                          table.ttl_expiry(new)))
+        for index in table.indexes.values():
+            old_key = index.key_bytes(old) if old is not None else None
+            new_key = index.key_bytes(new) if new is not None else None
+            if old_key == new_key:
+                continue
+            if old_key is not None:
+                conn.execute("DELETE FROM ddb_index_entries WHERE index_id = ? AND hk = ?"
+                             " AND rk = ? AND thk = ? AND trk = ?",
+                             (index.index_id, old_key[0], old_key[1], key[0], key[1]))
+            if new_key is not None:
+                conn.execute("INSERT OR REPLACE INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
+                             (index.index_id, new_key[0], new_key[1], key[0], key[1]))
+        if table.stream_arn and table.stream_view_type and old != new:
+            record = build_record(table, old, new, now_s=now_s, event_id=self.ids.hex(32),
+                                  region=self.region, user_identity=user_identity)
+            self.streams.append(conn, table.stream_arn, now_s, record)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def rows(self, sql: str, args: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+        """Stream rows of a read query (the caller stops early on Limit / 1 MB)."""
+        cursor = self.db.execute(sql, args)
+        while True:
+            batch = cursor.fetchmany(256)
+            if not batch:
+                return
+            yield from batch
+
+    def expired(self, table: TableMeta, now_s: float, oldest_s: float,
+                limit: int) -> list[tuple[bytes, bytes]]:
+        rows = self.db.query(
+            "SELECT hk, rk FROM ddb_items WHERE table_id = ? AND expires IS NOT NULL"
+            " AND expires <= ? AND expires >= ? LIMIT ?",
+            (table.table_id, now_s, oldest_s, limit))
+        return [(row[0], row[1]) for row in rows]
