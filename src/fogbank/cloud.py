@@ -18,6 +18,8 @@ from fogbank.services.apigatewayv2.provider import ApiGatewayV2Provider
 from fogbank.services.base import HttpRoute, Provider, ServiceContext
 from fogbank.services.cloudformation.provider import CloudFormationProvider
 from fogbank.services.dispatch import Dispatcher
+from fogbank.services.dynamodb.provider import DynamoDBProvider
+from fogbank.services.dynamodbstreams.provider import DynamoDBStreamsProvider
 from fogbank.services.iam.provider import IamProvider
 from fogbank.services.lambda_.provider import LambdaProvider
 from fogbank.services.logs.provider import LogsProvider
@@ -34,6 +36,8 @@ PROVIDERS: dict[str, type[Provider]] = {
     "apigateway": ApiGatewayProvider,
     "apigatewayv2": ApiGatewayV2Provider,
     "cloudformation": CloudFormationProvider,
+    "dynamodb": DynamoDBProvider,
+    "dynamodbstreams": DynamoDBStreamsProvider,
 }
 
 

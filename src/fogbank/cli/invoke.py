@@ -7,7 +7,6 @@ otherwise brings the template up on free ports, invokes, and shuts down again.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import json
 import sys
@@ -19,6 +18,7 @@ from fogbank.app import DeployError, LocalApp
 from fogbank.cli.output import UserError
 from fogbank.cli.paths import running_instance, template_path
 from fogbank.core.errors import ServiceError
+from fogbank.server import loop as event_loop
 from fogbank.templates import TemplateError
 
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if instance:
         result = _invoke_remote(instance, args.function, event)
     else:
-        result = asyncio.run(_invoke_local(template, args.function, event))
+        result = event_loop.run(_invoke_local(template, args.function, event))
     elapsed_ms = (time.perf_counter() - started) * 1000
     return _print_result(result, elapsed_ms)
 

@@ -15,6 +15,7 @@ from fogbank.core.clock import Clock
 from fogbank.core.config import CloudConfig
 from fogbank.core.errors import ServiceError
 from fogbank.core.ids import Ids
+from fogbank.server import loop as event_loop
 from fogbank.services.base import ServiceContext
 from fogbank.services.dispatch import Dispatcher
 from fogbank.services.logs.provider import LogsProvider
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     state_dir = state_dir_for(template)
     if not state_dir.exists():
         raise UserError(f"no local state at {state_dir}; run fogbank up first")
-    return asyncio.run(_logs(state_dir, args.function, args.follow))
+    return event_loop.run(_logs(state_dir, args.function, args.follow))
 
 
 async def _logs(state_dir: Any, function: str | None, follow: bool) -> int:

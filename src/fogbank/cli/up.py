@@ -16,6 +16,7 @@ from fogbank.app import DeployedStack, DeployError, LocalApp
 from fogbank.cli.output import UserError, colour_for, paint, table, use_colour
 from fogbank.cli.paths import RUN_FILE, running_instance, template_path, write_run_file
 from fogbank.core.config import DEFAULT_API_PORT, DEFAULT_EDGE_PORT
+from fogbank.server import loop as event_loop
 from fogbank.server.runner import PortInUse
 from fogbank.templates import TemplateError
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"fogbank up is already running for {template}; stop it first")
     params = parse_params(args.param)
     try:
-        return asyncio.run(_up(template, params, args))
+        return event_loop.run(_up(template, params, args))
     except PortInUse as error:
         flag = "--port-edge" if error.port == args.port_edge else "--port-api"
         raise UserError(f"{error}; is another fogbank up running? choose another with {flag}")\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 import uuid
@@ -11,7 +12,9 @@ class Ids:
     """Source of identifiers; tests pass ``Ids(seed=...)`` for repeatable values."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._random = random.Random(seed) if seed is not None else random.SystemRandom()
+        # Identifiers need to be unique, not secret: a Mersenne Twister seeded from the OS
+        # costs no system call per id (SystemRandom reads /dev/urandom every time).
+        self._random = random.Random(seed if seed is not None else os.urandom(32))
 
     def uuid(self) -> str:
         """A UUID4 string, AWS's request id form."""

@@ -87,6 +87,7 @@ class CloudServer:
             config = uvicorn.Config(
                 app, lifespan="off", access_log=False, log_level="warning",
                 http="auto", loop="none", timeout_keep_alive=75, server_header=False,
+                proxy_headers=False,
                 date_header=False,
             )
             server = _QuietServer(config)

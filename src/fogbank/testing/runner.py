@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fogbank.app import DeployedStack, LocalApp
+from fogbank.server.loop import new_event_loop
 
 T = TypeVar("T")
 
@@ -133,7 +134,7 @@ class RunningApp:
 def run_app(path: str | Path, *, state_dir: Path | None = None,
             parameters: dict[str, str] | None = None) -> Iterator[RunningApp]:
     """Deploy ``path`` into a local cloud on free ports; tear everything down afterwards."""
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="fogbank-cloud", daemon=True)
     thread.start()
     app = LocalApp(Path(path), state_dir=state_dir, parameters=parameters,

@@ -52,12 +52,7 @@ def updated_item(table: TableMeta, plan: Any, old: Item | None, key: Item) -> tu
     base: Item = dict(old) if old is not None else dict(key)
     if plan is None:
         return base, set()
-    new, changed = ex.apply_update(plan, base)
-    for name in table.key_names:
-        if name in changed:
-            raise ValidationException(
-                "One or more parameter values were invalid: Cannot update attribute "
-                f"{name}. This attribute is part of the key")
+    new, changed = ex.apply_update(plan, base, key_names=frozenset(table.key_names))
     table.check_index_keys(new)
     return new, changed
 
@@ -78,7 +73,7 @@ class ItemOperations(DynamoBase):
         table.check_index_keys(item)
         size = item_size_bytes(item)
         check_item_size(size)
-        returns = check_return_values(return_values, PUT_RETURN_VALUES)
+        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
         if returns not in PUT_RETURN_VALUES:
             raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
         check_return_on_failure(return_values_on_condition_check_failure)
@@ -89,7 +84,7 @@ class ItemOperations(DynamoBase):
             rx.check_not_mixed({"Expected": expected},
                                {"ConditionExpression": condition_expression})
             ectx = rx.context(expression_attribute_names, expression_attribute_values,
-                              condition_expression is not None)
+                              {"ConditionExpression": condition_expression})
             condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
             ectx.check_all_used()
         with self.db.transaction() as conn:
@@ -120,7 +115,7 @@ class ItemOperations(DynamoBase):
             rx.check_not_mixed({"AttributesToGet": attributes_to_get},
                                {"ProjectionExpression": projection_expression})
             ectx = rx.context(expression_attribute_names, None,
-                              projection_expression is not None)
+                              {"ProjectionExpression": projection_expression})
             projection = rx.projection(ectx, projection_expression, attributes_to_get)
             ectx.check_all_used()
         found = self.store.get(table, key_bytes)
@@ -155,7 +150,8 @@ class ItemOperations(DynamoBase):
                            {"UpdateExpression": update_expression,
                             "ConditionExpression": condition_expression})
         ectx = rx.context(expression_attribute_names, expression_attribute_values,
-                          update_expression is not None or condition_expression is not None)
+                          {"UpdateExpression": update_expression,
+                           "ConditionExpression": condition_expression})
         plan = rx.update(ectx, update_expression, attribute_updates)
         condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
         ectx.check_all_used()
@@ -192,13 +188,13 @@ class ItemOperations(DynamoBase):
         table = self.table(table_name)
         validate_item(require(key, "key"), where="key")
         key_bytes = table.key_from_request(key)
-        returns = check_return_values(return_values, PUT_RETURN_VALUES)
+        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
         if returns not in PUT_RETURN_VALUES:
             raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
         check_return_on_failure(return_values_on_condition_check_failure)
         rx.check_not_mixed({"Expected": expected}, {"ConditionExpression": condition_expression})
         ectx = rx.context(expression_attribute_names, expression_attribute_values,
-                          condition_expression is not None)
+                          {"ConditionExpression": condition_expression})
         condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
         ectx.check_all_used()
         with self.db.transaction() as conn:

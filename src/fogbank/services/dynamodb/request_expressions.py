@@ -10,37 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from fogbank.services.dynamodb import expressions as ex
-from fogbank.services.dynamodb.errors import ValidationException
 
 
-def check_not_mixed(legacy: dict[str, Any], modern: dict[str, Any]) -> None:
-    legacy_used = [name for name, value in legacy.items() if value is not None]
-    modern_used = [name for name, value in modern.items() if value is not None]
-    if legacy_used and modern_used:
-        raise ValidationException(
-            "Can not use both expression and non-expression parameters in the same request: "
-            f"Non-expression parameters: {{{', '.join(legacy_used)}}} "
-            f"Expression parameters: {{{', '.join(modern_used)}}}")
+check_not_mixed = ex.check_parameter_mix
 
 
 def context(names: dict[str, str] | None, values: dict[str, Any] | None,
-            any_expression: bool) -> ex.ExpressionContext:
-    if not any_expression:
-        if names is not None:
-            raise ValidationException("ExpressionAttributeNames can only be specified when "
-                                      "using expressions")
-        if values is not None:
-            raise ValidationException("ExpressionAttributeValues can only be specified when "
-                                      "using expressions")
-    if values is not None and not values:
-        raise ValidationException("ExpressionAttributeValues must not be empty")
-    if names is not None and not names:
-        raise ValidationException("ExpressionAttributeNames must not be empty")
-    if values:
-        from fogbank.services.dynamodb.types import validate_value
-
-        for value in values.values():
-            validate_value(value)
+            expressions: dict[str, Any]) -> ex.ExpressionContext:
+    """The request's ExpressionContext; ``expressions`` maps each expression parameter the
+    operation accepts (AWS name) to its value, for the "only with expressions" check."""
+    ex.check_attributes_need_expressions(names, values, expressions)
     return ex.ExpressionContext(names, values)
 
 

@@ -168,11 +168,14 @@ class ItemStore:
     def rows(self, sql: str, args: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
         """Stream rows of a read query (the caller stops early on Limit / 1 MB)."""
         cursor = self.db.execute(sql, args)
-        while True:
-            batch = cursor.fetchmany(256)
-            if not batch:
-                return
-            yield from batch
+        try:
+            while True:
+                batch = cursor.fetchmany(256)
+                if not batch:
+                    return
+                yield from batch
+        finally:
+            cursor.close()
 
     def expired(self, table: TableMeta, now_s: float, oldest_s: float,
                 limit: int) -> list[tuple[bytes, bytes]]:

@@ -23,7 +23,7 @@ MAX_NESTING_DEPTH = 32
 _MAX_EXPONENT = 126  # magnitude must stay below 1E+126
 _MIN_EXPONENT = -130  # and at or above 1E-130
 _PLAIN_INTEGER = re.compile(r"-?[1-9][0-9]{0,37}|0")
-_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _INVALID = "One or more parameter values were invalid: "
 _SET_NAMES = {"SS": "string", "NS": "number"}
 
@@ -42,7 +42,7 @@ def parse_number(text: str) -> Decimal:
     if not isinstance(text, str) or not _NUMBER_TEXT.fullmatch(text):
         raise _number_error(str(text))
     try:
-        value = Decimal(text.strip())
+        value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid text
         raise _number_error(text) from exc
     if not value:
@@ -69,10 +69,19 @@ def format_number(value: Decimal) -> str:
     """DynamoDB's canonical text of a number: no exponent, no trailing zeros, "-0" is "0"."""
     if not value:
         return "0"
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    sign, digit_tuple, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    stripped = digits.rstrip("0")
+    exponent += len(digits) - len(stripped)
+    digits = stripped
+    if exponent >= 0:
+        text = digits + "0" * exponent
+    elif -exponent >= len(digits):
+        text = "0." + "0" * (-exponent - len(digits)) + digits
+    else:
+        text = digits[:exponent] + "." + digits[exponent:]
+    return "-" + text if sign else text
 
 
 def normalize_number(text: str) -> str:
@@ -185,7 +194,7 @@ def compare(a: AttributeValue, b: AttributeValue) -> int | None:
         da, db = Decimal(va), Decimal(vb)
         return (da > db) - (da < db)
     if kind_a in ("S", "B"):
-        return (va > vb) - (va < vb)
+        return int(va > vb) - int(va < vb)
     return None
 
 
@@ -202,7 +211,7 @@ def values_equal(a: AttributeValue, b: AttributeValue) -> bool:
     if kind_a in ("SS", "BS"):
         return set(va) == set(vb)
     if kind_a == "L":
-        return len(va) == len(vb) and all(values_equal(x, y) for x, y in zip(va, vb))
+        return len(va) == len(vb) and all(values_equal(x, y) for x, y in zip(va, vb, strict=True))
     if kind_a == "M":
         return va.keys() == vb.keys() and all(values_equal(va[k], vb[k]) for k in va)
     return bool(va == vb)

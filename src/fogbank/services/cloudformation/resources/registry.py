@@ -6,6 +6,7 @@ from fogbank.services.cloudformation.resources.apigateway import APIGATEWAY_HAND
 from fogbank.services.cloudformation.resources.apigatewayv2 import APIGATEWAYV2_HANDLERS
 from fogbank.services.cloudformation.resources.base import ResourceHandler
 from fogbank.services.cloudformation.resources.custom import CustomResourceHandler
+from fogbank.services.cloudformation.resources.dynamodb import DYNAMODB_HANDLERS
 from fogbank.services.cloudformation.resources.iam import IAM_HANDLERS
 from fogbank.services.cloudformation.resources.lambda_ import LAMBDA_HANDLERS
 from fogbank.services.cloudformation.resources.logs import LOGS_HANDLERS
@@ -28,5 +29,5 @@ class HandlerMap(dict[str, ResourceHandler]):
 
 HANDLERS = HandlerMap([
     *LAMBDA_HANDLERS, *IAM_HANDLERS, *LOGS_HANDLERS, *APIGATEWAY_HANDLERS,
-    *APIGATEWAYV2_HANDLERS, WaitConditionHandleHandler(),
+    *APIGATEWAYV2_HANDLERS, *DYNAMODB_HANDLERS, WaitConditionHandleHandler(),
 ])

@@ -12,7 +12,7 @@ Item = dict[str, dict[str, Any]]
 
 def resolve(item: Item, path: Path) -> dict[str, Any] | None:
     """The AttributeValue at ``path``, or None when any step is missing or of the wrong type."""
-    value = item.get(path[0])  # type: ignore[call-overload]
+    value = item.get(str(path[0]))
     for step in path[1:]:
         if value is None:
             return None

@@ -52,7 +52,7 @@ def syntax_error(kind: str, text: str, tokens: list[Token], index: int) -> Valid
     after = tokens[index + 1] if index + 1 < len(tokens) else token
     end = after.end if after.kind != "EOF" else token.end
     if token.kind == "EOF":
-        end = len(text)
+        end = tokens[index - 1].end if index > 0 else len(text)
     near = text[start:end]
     return ValidationException(
         f'Invalid {kind}: Syntax error; token: "{token.text}", near: "{near}"')

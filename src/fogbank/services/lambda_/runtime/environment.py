@@ -81,12 +81,14 @@ class OutputCollector(asyncio.Protocol):
     async def next_batch(self, timeout_s: float) -> list[tuple[int, str]]:
         """The lines of the invoke that just finished (waits for its sentinel)."""
         if not self._batches and not self.closed:
-            self._waiter = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            self._waiter = waiter = loop.create_future()
+            # a timer rather than asyncio.wait_for: no extra task on every invoke
+            timer = loop.call_later(timeout_s, _resolve, waiter)
             try:
-                await asyncio.wait_for(self._waiter, timeout_s)
-            except TimeoutError:
-                pass
+                await waiter
             finally:
+                timer.cancel()
                 self._waiter = None
         if self._batches:
             return self._batches.pop(0)
@@ -99,6 +101,11 @@ class OutputCollector(asyncio.Protocol):
             lines.append((self._now_ms(), self._partial.decode("utf-8", "replace")))
         self._batches, self._lines, self._partial = [], [], b""
         return lines
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class ExecutionEnvironment:

@@ -231,14 +231,19 @@ class ExecutionManager:
         watch = MemoryWatch(env, limit_bytes)
         started = time.perf_counter()
         raw: RawResult | None = None
+        # On timeout the environment is killed; the pending read then ends with
+        # EnvironmentDied and env.killed_for says why (a timer, not asyncio.wait_for: no task
+        # per invoke).
+        timer = asyncio.get_running_loop().call_later(spec.timeout_s, env.kill, "timeout")
         try:
-            raw = await asyncio.wait_for(env.invoke(header, request.payload), spec.timeout_s)
-        except TimeoutError:
-            env.kill("timeout")
+            raw = await env.invoke(header, request.payload)
         except EnvironmentDied:
             pass
         finally:
+            timer.cancel()
             watch.cancel()
+        if env.killed_for == "timeout":  # the timer won a race with a late answer
+            raw = None
         duration_ms = (time.perf_counter() - started) * 1000
         if raw is not None and raw.max_rss_kb * 1024 > limit_bytes:
             env.kill("memory")
