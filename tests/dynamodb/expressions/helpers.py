@@ -27,7 +27,6 @@ def check(text: str, item: dict[str, Any] | None, names: dict[str, str] | None =
           values: dict[str, Any] | None = None) -> bool:
     ctx = ex.ExpressionContext(names, values)
     condition = ex.parse_condition(text, ctx)
-    ctx.check_all_used()
     return ex.evaluate(condition, item)
 
 

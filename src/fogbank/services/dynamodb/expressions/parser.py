@@ -236,7 +236,15 @@ class Parser:
             self.expect_op(")")
             return node
         if self.at_function() and self.peek().text in CONDITION_FUNCTIONS:
-            return self.function_condition()
+            name = self.peek().text
+            node = self.function_condition()
+            following = self.peek()
+            if (following.kind == "OP" and following.text in COMPARATORS) or \
+                    self.at_keyword("BETWEEN") or self.at_keyword("IN"):
+                raise self.error(
+                    "The function is not allowed to be used this way in an expression; "
+                    f"function: {name}")
+            return node
         left = self.operand()
         token = self.peek()
         if token.kind == "OP" and token.text in COMPARATORS:
