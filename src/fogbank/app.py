@@ -29,6 +29,10 @@ TERMINAL_FAILURES = {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
                      "UPDATE_FAILED"}
 
 
+# Stack states from which only a delete leads on (UpdateStack refuses them).
+UNUSABLE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED"}
+
+
 class DeployError(Exception):
     """The template could not be deployed; ``str()`` is a sentence for the user."""
 
@@ -143,9 +147,16 @@ class LocalApp:
             "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
         }
         existing = await self._describe()
-        if existing and existing["StackStatus"] in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        if existing and existing["StackStatus"] in UNUSABLE:
+            # A stack that never got created (or half deleted, e.g. `up` was killed during
+            # its first deployment) cannot be updated: delete it and create it afresh.
             await self.call("cloudformation", "DeleteStack", {"StackName": self.stack_name})
             await self._wait()
+            existing = await self._describe()
+            if existing and existing["StackStatus"] in UNUSABLE:
+                raise DeployError(
+                    f"stack {self.stack_name} is {existing['StackStatus']} and could not be"
+                    " deleted; run `fogbank reset` to start from scratch")
             existing = None
         if existing and existing["StackStatus"] == "UPDATE_ROLLBACK_FAILED":
             # e.g. a previous `up` was stopped mid-update: finish the rollback, as AWS asks.

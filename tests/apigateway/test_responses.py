@@ -96,10 +96,9 @@ def test_rest_base64_body_left_as_text_without_binary_media_types(cloud: Cloud) 
 def test_rest_function_error_timeout_throttle_missing(cloud: Cloud) -> None:
     failed = _rest(cloud, RuntimeError("boom"))
     assert failed.status == 502 and body_json(failed) == {"message": "Internal server error"}
+    # A function running out of its own time is a function error, not an integration timeout.
     timed_out = _rest(cloud, Timeout())
-    assert timed_out.status == 504 and body_json(timed_out) == {
-        "message": "Endpoint request timed out"
-    }
+    assert timed_out.status == 502 and body_json(timed_out) == {"message": "Internal server error"}
     api_id = rest_api(cloud, [("GET", "/t", "throttled"), ("GET", "/m", "missing")])
     throttled = cloud.request("GET", "/dev/t", api_id=api_id)
     assert throttled.status == 429 and body_json(throttled) == {"message": "Too Many Requests"}
@@ -142,8 +141,8 @@ def test_http_malformed_and_errors(cloud: Cloud) -> None:
     assert bad.status == 500 and body_json(bad) == {"message": "Internal Server Error"}
     failed = _http(cloud, ValueError("x"))
     assert failed.status == 500 and body_json(failed) == {"message": "Internal Server Error"}
-    timed_out = _http(cloud, Timeout())
-    assert timed_out.status == 503 and body_json(timed_out) == {"message": "Service Unavailable"}
+    timed_out = _http(cloud, Timeout())  # the function's own timeout: a function error
+    assert timed_out.status == 500 and body_json(timed_out) == {"message": "Internal Server Error"}
 
 
 def test_http_payload_1_0_requires_proxy_shape(cloud: Cloud) -> None:
@@ -162,12 +161,10 @@ def test_rest_defaults_content_type_to_json(cloud: Cloud) -> None:
     assert response.header("Content-Type") == "application/json"
 
 
-def test_integration_timeout_answers_while_function_runs_on(cloud: Cloud) -> None:
+def _slow_lambda(cloud: Cloud, finished: list[str]) -> None:
+    """``lambda.Invoke`` answers only after 0.2 s (then records ``done``)."""
     import asyncio
 
-    from fogbank.services.apigateway.dataplane.model import function_arn_of
-
-    finished: list[str] = []
     original = cloud.client.call
 
     async def slow_call(
@@ -180,6 +177,11 @@ def test_integration_timeout_answers_while_function_runs_on(cloud: Cloud) -> Non
 
     cloud.client.call = slow_call  # type: ignore[method-assign]
     cloud.client.register("slow", lambda e: {"statusCode": 200, "body": "late"})
+
+
+def _http_api_with_timeout(cloud: Cloud, timeout_ms: int) -> str:
+    from fogbank.services.apigateway.dataplane.model import function_arn_of
+
     api_id = cloud.call("apigatewayv2", "CreateApi", Name="t", ProtocolType="HTTP")["ApiId"]
     integration = cloud.call(
         "apigatewayv2",
@@ -188,7 +190,7 @@ def test_integration_timeout_answers_while_function_runs_on(cloud: Cloud) -> Non
         IntegrationType="AWS_PROXY",
         PayloadFormatVersion="2.0",
         IntegrationUri=function_arn_of(lambda_uri("slow")),
-        TimeoutInMillis=50,
+        TimeoutInMillis=timeout_ms,
     )
     cloud.call(
         "apigatewayv2",
@@ -198,17 +200,70 @@ def test_integration_timeout_answers_while_function_runs_on(cloud: Cloud) -> Non
         Target=f"integrations/{integration['IntegrationId']}",
     )
     cloud.call("apigatewayv2", "CreateStage", ApiId=api_id, StageName="$default", AutoDeploy=True)
+    return str(api_id)
+
+
+def _rest_api_with_timeout(cloud: Cloud, timeout_ms: int) -> str:
+    api = cloud.call("apigateway", "CreateRestApi", name="t")
+    resource = cloud.call(
+        "apigateway",
+        "CreateResource",
+        restApiId=api["id"],
+        parentId=api["rootResourceId"],
+        pathPart="slow",
+    )
+    member = {"restApiId": api["id"], "resourceId": resource["id"], "httpMethod": "GET"}
+    cloud.call("apigateway", "PutMethod", authorizationType="NONE", **member)
+    cloud.call(
+        "apigateway",
+        "PutIntegration",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=lambda_uri("slow"),
+        timeoutInMillis=timeout_ms,
+        **member,
+    )
+    cloud.call("apigateway", "CreateDeployment", restApiId=api["id"], stageName="dev")
+    return str(api["id"])
+
+
+@pytest.mark.parametrize(
+    "kind, status, message",
+    [
+        ("HTTP", 503, {"message": "Service Unavailable"}),
+        ("REST", 504, {"message": "Endpoint request timed out"}),
+    ],
+)
+def test_integration_timeout_answers_while_function_runs_on(
+    cloud: Cloud, kind: str, status: int, message: dict[str, str]
+) -> None:
+    import asyncio
+
+    from fogbank.protocol.http import HttpRequest
+
+    finished: list[str] = []
+    _slow_lambda(cloud, finished)
+    if kind == "HTTP":
+        api_id, path = _http_api_with_timeout(cloud, 50), "/slow"
+    else:
+        api_id, path = _rest_api_with_timeout(cloud, 50), "/dev/slow"
 
     async def scenario() -> Any:
-        from fogbank.protocol.http import HttpRequest
-
-        response = await cloud.front.handle(HttpRequest("GET", "/slow"), api_id=api_id)
+        response = await cloud.front.handle(HttpRequest("GET", path), api_id=api_id)
         await asyncio.sleep(0.3)
         return response
 
     response = asyncio.run(scenario())
-    assert response.status == 503 and body_json(response) == {"message": "Service Unavailable"}
+    assert response.status == status and body_json(response) == message
     assert finished == ["done"]
+
+
+def test_integration_within_its_timeout_answers(cloud: Cloud) -> None:
+    finished: list[str] = []
+    _slow_lambda(cloud, finished)
+    api_id = _rest_api_with_timeout(cloud, 29000)
+    response = cloud.request("GET", "/dev/slow", api_id=api_id)
+    assert response.status == 200 and response.body == b"late"
 
 
 def test_stage_variables_in_integration_uri(cloud: Cloud) -> None:

@@ -106,3 +106,68 @@ def test_state_survives_kill_9(app_copy, tmp_path):
         assert second.wait(60) == 0
     assert not (app_dir / ".fogbank" / "run.json").exists()
     assert os.path.exists(app_dir / ".fogbank")
+
+
+def test_up_recovers_from_kill_9_during_its_first_deployment(app_copy, tmp_path):
+    app_dir = app_copy(APPS / "custom_resource")
+    edge_port, api_port = free_port(), free_port()
+    log = tmp_path / "up.log"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "fogbank.cli.main", "up", str(app_dir), "--no-watch",
+         "--port-edge", str(edge_port), "--port-api", str(api_port),
+         "--param", "DelaySeconds=20"],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT, cwd=app_dir,
+    )
+    try:
+        cfn = client("cloudformation", edge_port)
+        deadline = time.monotonic() + 60
+        while True:  # wait until the custom resource is being created
+            assert time.monotonic() < deadline, log.read_text()
+            try:
+                events = cfn.describe_stack_events(StackName="custom-resource")["StackEvents"]
+            except Exception:  # noqa: BLE001 - edge not up yet, or no stack yet
+                time.sleep(0.1)
+                continue
+            if any(e["LogicalResourceId"] == "Seed" for e in events):
+                break
+            time.sleep(0.1)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(30)
+    second = start_up(app_dir, edge_port, api_port, log)
+    try:
+        stack = client("cloudformation", edge_port).describe_stacks(
+            StackName="custom-resource")["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", log.read_text()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(60) == 0
+
+
+def test_sigterm_stops_up_promptly_while_an_invoke_is_in_flight(app_copy, tmp_path):
+    import threading
+
+    app_dir = app_copy(APPS / "lambda_cases")
+    edge_port, api_port = free_port(), free_port()
+    log = tmp_path / "up.log"
+    process = start_up(app_dir, edge_port, api_port, log)
+    lam = client("lambda", edge_port)
+    name = next(f["FunctionName"] for f in lam.list_functions()["Functions"]
+                if "LongFunction" in f["FunctionName"])
+    outcome: list[object] = []
+
+    def long_invoke() -> None:
+        try:
+            outcome.append(lam.invoke(FunctionName=name, Payload=b'{"seconds": 100}'))
+        except Exception as error:  # noqa: BLE001 - the connection is expected to end
+            outcome.append(error)
+
+    caller = threading.Thread(target=long_invoke, daemon=True)
+    caller.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(30) == 0
+    assert time.monotonic() - started < 15, "stop waited for the 100 s invoke"
+    caller.join(30)
+    assert outcome, "the in-flight call got an answer or an error, not silence"

@@ -73,8 +73,15 @@ async def _up(template: Path, params: dict[str, str], args: argparse.Namespace) 
     ready_ms = (time.perf_counter() - started) * 1000
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():  # a second Ctrl-C: stop waiting for anything
+            print("\nforced stop", file=sys.stderr, flush=True)
+            os._exit(130)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     run_file = write_run_file(app.state_dir, {
         "pid": os.getpid(), "edge_url": app.edge_url, "api_url": app.api_url,
         "template": str(template), "stack_name": app.stack_name,

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from fogbank.protocol.http import HttpRequest, HttpResponse
 
+log = logging.getLogger("fogbank.server")
+
 Scope = dict[str, Any]
+
+# What HTTP/1.1 (and uvicorn, which would otherwise drop the connection) accepts in a
+# response header: token names; values without control characters other than tab.
+_HEADER_NAME = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_IN_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 # Bodies beyond this are refused before they are read into memory. Lambda's sync limit is
 # 6 MB and the API-level services answer their own, smaller limits; streaming services (S3)
@@ -64,11 +73,27 @@ async def read_request(scope: Scope, receive: Any) -> HttpRequest:
     )
 
 
+def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """Encode headers for the wire. Last-resort guard: a header that HTTP/1.1 cannot carry
+    (not latin-1, a non-token name, CR/LF/NUL in the value) is dropped and logged — services
+    must reject such headers themselves; this only keeps the connection answering."""
+    raw: list[tuple[bytes, bytes]] = []
+    for name, value in headers:
+        if name.lower() == "content-length":
+            continue
+        try:
+            raw_name, raw_value = name.encode("latin-1"), value.encode("latin-1")
+        except (UnicodeEncodeError, AttributeError):
+            raw_name = raw_value = b""
+        if not _HEADER_NAME.fullmatch(raw_name) or _BAD_IN_VALUE.search(raw_value):
+            log.error("dropped a response header HTTP cannot carry: %r: %r", name, value)
+            continue
+        raw.append((raw_name, raw_value))
+    return raw
+
+
 async def send_response(send: Any, response: HttpResponse, *, head_only: bool = False) -> None:
-    raw_headers = [
-        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
-        if name.lower() != "content-length"
-    ]
+    raw_headers = _raw_headers(response.headers)
     raw_headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": b"" if head_only else response.body})

@@ -19,6 +19,9 @@ from fogbank.server.front import ApiFrontApp
 
 log = logging.getLogger("fogbank.server")
 
+# How long requests in flight may take to finish once a stop was asked for.
+GRACEFUL_SHUTDOWN_S = 3
+
 
 class PortInUse(Exception):
     """A port the user asked for is taken."""
@@ -87,7 +90,7 @@ class CloudServer:
             config = uvicorn.Config(
                 app, lifespan="off", access_log=False, log_level="warning",
                 http="auto", loop="none", timeout_keep_alive=75, server_header=False,
-                proxy_headers=False,
+                proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
                 date_header=False,
             )
             server = _QuietServer(config)
@@ -100,14 +103,21 @@ class CloudServer:
             await asyncio.sleep(0.002)
 
     async def stop(self) -> None:
+        """Stop accepting, let requests in flight finish for a grace period, then stop the
+        cloud (which ends invokes still running) and the servers."""
         if self._stopped:
             return
         self._stopped = True
         for server in self._servers:
             server.should_exit = True
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        pending: set[asyncio.Task[None]] = set(self._tasks)
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=GRACEFUL_SHUTDOWN_S)
         await self.cloud.stop()
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=GRACEFUL_SHUTDOWN_S)
+            for task in pending:
+                task.cancel()
         for sock in (self._edge_socket, self._api_socket):
             with contextlib.suppress(OSError):
                 sock.close()

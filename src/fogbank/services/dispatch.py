@@ -6,6 +6,7 @@ and the internal client other services use, so both paths run the same provider 
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Callable, Iterable
@@ -80,11 +81,6 @@ class Dispatcher:
         return await self.dispatch(ctx, dict(params or {}))
 
 
-_NAME_CACHE: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def _python_name(aws_name: str) -> str:
-    name = _NAME_CACHE.get(aws_name)
-    if name is None:
-        name = _NAME_CACHE[aws_name] = xform_name(aws_name)
-    return name
+    return str(xform_name(aws_name))

@@ -11,7 +11,6 @@ from typing import Any
 
 from fogbank.services.dynamodb import expressions as ex
 
-
 check_not_mixed = ex.check_parameter_mix
 
 

@@ -1,5 +1,9 @@
 """Calling a Lambda function through the internal client, with outcomes classified the
-way API Gateway reacts to them."""
+way API Gateway reacts to them.
+
+A function that runs out of its own time (``Sandbox.Timedout``) is a function error like
+any other (REST 502, HTTP API 500), as in AWS; the ``timeout`` outcome is only API Gateway's
+own integration timeout (``timeoutInMillis``), which the front applies around this call."""
 
 from __future__ import annotations
 
@@ -50,8 +54,6 @@ async def invoke_function(
             error = json.loads(body or b"{}")
         except ValueError:
             error = {}
-        if isinstance(error, dict) and error.get("errorType") == "Sandbox.Timedout":
-            return InvokeResult("timeout", body, str(error.get("errorMessage", "")))
         message = str(error.get("errorMessage", "")) if isinstance(error, dict) else ""
         return InvokeResult("function_error", body, message)
     return InvokeResult("ok", body)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from fogbank.protocol.http import HttpResponse
 from fogbank.services.apigateway.dataplane.model import MockResponse
 
 _V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
+# RFC 9110 field names are tokens; field values are visible characters, spaces, tabs and
+# obs-text (bytes 0x80-0xFF, i.e. latin-1 characters) — no other control characters.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class Malformed(Exception):
@@ -43,11 +48,27 @@ def _status(value: Any) -> int:
 
 
 def _scalar(value: Any) -> str:
+    """A header value as sent: scalars only, and only what HTTP/1.1 can carry (latin-1, no
+    CR/LF/NUL or other control characters) — anything else makes the response malformed."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise Malformed("header values must be scalars")
+        text = "true" if value else "false"
+    elif isinstance(value, (str, int, float)):
+        text = str(value)
+    else:
+        raise Malformed("header values must be scalars")
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise Malformed(f"header value {text!r} has characters outside ISO-8859-1") from exc
+    if _FORBIDDEN_IN_VALUE.search(text):
+        raise Malformed(f"header value {text!r} has control characters")
+    return text
+
+
+def _name(name: str) -> str:
+    if not _TOKEN.fullmatch(name):
+        raise Malformed(f"header name {name!r} is not a valid HTTP field name")
+    return name
 
 
 def _body_bytes(body: Any, is_base64: Any, decode: bool) -> bytes:
@@ -83,10 +104,11 @@ def map_v1(payload: bytes, *, decode_base64: Any) -> HttpResponse:
         if not isinstance(values, list):
             raise Malformed("multiValueHeaders values must be lists")
         texts = [_scalar(v) for v in values]
-        multi_lower.setdefault(name.lower(), []).extend(texts)
+        multi_lower.setdefault(_name(name).lower(), []).extend(texts)
         pairs.extend((name, t) for t in texts)
     for name, value in headers.items():
         text = _scalar(value)
+        _name(name)
         if text not in multi_lower.get(name.lower(), []):
             pairs.append((name, text))
     response = HttpResponse(status=_status(result["statusCode"]), headers=pairs)
@@ -114,7 +136,7 @@ def map_v2(payload: bytes) -> HttpResponse:
     headers = result.get("headers") or {}
     if not isinstance(headers, dict):
         raise Malformed("headers must be an object")
-    pairs = [(name, _scalar(value)) for name, value in headers.items()]
+    pairs = [(_name(name), _scalar(value)) for name, value in headers.items()]
     cookies = result.get("cookies") or []
     if not isinstance(cookies, list):
         raise Malformed("cookies must be a list")

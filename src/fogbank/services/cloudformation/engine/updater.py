@@ -72,6 +72,9 @@ async def _update_resource(run: StackRun, logical_id: str, definition: dict[str,
             updated.physical_id = result.physical_id
             updated.attributes = dict(result.attributes)
             run.stack.resources[logical_id] = updated
+            if result.replaced:
+                # Replaced by the update itself: clean up (or, on rollback, restore) the old.
+                journal.replaced[logical_id] = old
             run.resource_event(updated, "UPDATE_COMPLETE", None, properties)
             return
     journal.replaced[logical_id] = old

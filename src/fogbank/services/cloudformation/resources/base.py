@@ -40,6 +40,10 @@ class ResourceRequest:
 class ResourceResult:
     physical_id: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    # Set by an ``update`` that made a new physical resource (a custom resource answering
+    # with a new PhysicalResourceId): the engine deletes the old one in the cleanup phase,
+    # or, on rollback, deletes the new one and keeps the old.
+    replaced: bool = False
 
 
 class CustomResponseWaiter:

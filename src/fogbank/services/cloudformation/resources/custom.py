@@ -5,6 +5,10 @@ ResourceType, LogicalResourceId, PhysicalResourceId, ResourceProperties,
 OldResourceProperties) through lambda ``Invoke`` and answers by PUTting to the ResponseURL,
 which the provider serves; ``FAILED`` fails the resource with its Reason, ``Data`` feeds
 ``Fn::GetAtt``. As in AWS, scalar property values reach the function as strings.
+
+An Update answered with a new PhysicalResourceId is a replacement: the engine sends the
+Delete for the old physical id in UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, or, if the stack
+update rolls back, a Delete for the new one (the old one is kept).
 """
 
 from __future__ import annotations
@@ -107,10 +111,9 @@ class CustomResourceHandler(ResourceHandler):
         response = await self._send(request, services, "Update", request.properties,
                                     physical_id=old_id, old_properties=request.old_properties)
         result = self._result(response, old_id)
-        if result.physical_id != old_id:
-            # A new physical id means replacement: AWS then deletes the old one in cleanup.
-            await self._send(request, services, "Delete", request.old_properties or {},
-                             physical_id=old_id)
+        # A new physical id means replacement. As in AWS, the old resource gets its Delete
+        # only in the cleanup phase (the engine's), so a rollback can still return to it.
+        result.replaced = result.physical_id != old_id
         return result
 
     async def delete(self, request: ResourceRequest, services: HandlerServices) -> None:

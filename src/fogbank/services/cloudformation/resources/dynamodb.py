@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fogbank.core.errors import ServiceError
 from fogbank.services.cloudformation.engine.errors import NeedsReplacement
 from fogbank.services.cloudformation.resources.base import (
     HandlerServices,
@@ -20,7 +21,6 @@ from fogbank.services.cloudformation.resources.base import (
     physical_name,
     pick,
 )
-from fogbank.core.errors import ServiceError
 
 TABLE_MEMBERS = ("AttributeDefinitions", "KeySchema", "LocalSecondaryIndexes", "BillingMode",
                  "ProvisionedThroughput", "SSESpecification", "TableClass",

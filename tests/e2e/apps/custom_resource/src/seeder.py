@@ -3,6 +3,7 @@ cfnresponse does, and a reader of what the stack passed on."""
 
 import json
 import os
+import time
 import urllib.request
 
 from shared_words import shout
@@ -12,6 +13,7 @@ FAIL_ON = "poison"
 
 def handler(event, context):
     print("custom resource request", event["RequestType"], event["LogicalResourceId"])
+    time.sleep(float(event["ResourceProperties"].get("DelaySeconds", 0)))
     items = event["ResourceProperties"].get("Items", [])
     status = "FAILED" if FAIL_ON in items else "SUCCESS"
     body = {
