@@ -141,3 +141,95 @@ def test_no_response_times_out_with_aws_message(harness: Harness) -> None:
             failed[0][2])
 
     asyncio.run(scenario())
+
+
+def replacing_body(name: str, breaker: str = "good") -> str:
+    """``Thing``'s physical id follows its Name (a new Name → a new physical resource);
+    ``Breaker`` (updated after Thing) fails when its Mode is ``bad``."""
+    return json.dumps({"Resources": {
+        "Thing": {"Type": "Custom::Thing", "Properties": {"ServiceToken": TOKEN_ARN,
+                                                          "Name": name}},
+        "Breaker": {"Type": "Custom::Breaker", "DependsOn": "Thing",
+                    "Properties": {"ServiceToken": TOKEN_ARN, "Mode": breaker}}},
+        "Outputs": {"Id": {"Value": {"Ref": "Thing"}}}})
+
+
+def replacing_function(harness: Harness, events: list[dict[str, Any]]) -> None:
+    async def invoke(params: dict[str, Any]) -> dict[str, Any]:
+        event = json.loads(params["Payload"])
+        events.append(event)
+        properties = event["ResourceProperties"]
+        status, physical_id = "SUCCESS", event.get("PhysicalResourceId")
+        if event["LogicalResourceId"] == "Thing" and event["RequestType"] != "Delete":
+            physical_id = f"thing-{properties['Name']}"
+        elif event["LogicalResourceId"] == "Breaker":
+            physical_id = physical_id or "breaker-1"
+            if event["RequestType"] != "Delete" and properties["Mode"] == "bad":
+                status = "FAILED"
+        response = {"Status": status, "Reason": "broken on purpose",
+                    "PhysicalResourceId": physical_id, "StackId": event["StackId"],
+                    "RequestId": event["RequestId"],
+                    "LogicalResourceId": event["LogicalResourceId"]}
+        url = event["ResponseURL"].removeprefix("http://127.0.0.1:4566")
+        await harness.provider.custom_responses.handle(
+            HttpRequest(method="PUT", path=url, body=json.dumps(response).encode()))
+        return {"StatusCode": 200, "Payload": b"null"}
+
+    harness.client.responders[("lambda", "Invoke")] = invoke
+
+
+def requests_for(events: list[dict[str, Any]], logical_id: str) -> list[tuple[str, str | None]]:
+    return [(e["RequestType"], e.get("PhysicalResourceId")) for e in events
+            if e["LogicalResourceId"] == logical_id]
+
+
+def test_replaced_custom_resource_is_deleted_in_cleanup(harness: Harness) -> None:
+    events: list[dict[str, Any]] = []
+    replacing_function(harness, events)
+
+    async def scenario() -> None:
+        await harness.call("CreateStack", stack_name="cr", template_body=replacing_body("v1"))
+        assert (await harness.provider.wait_for_stack("cr"))["StackStatus"] == "CREATE_COMPLETE"
+        await harness.call("UpdateStack", stack_name="cr",
+                           template_body=replacing_body("v2", breaker="still-good"))
+        stack = await harness.provider.wait_for_stack("cr")
+        assert stack["StackStatus"] == "UPDATE_COMPLETE"
+        assert stack["Outputs"][0]["OutputValue"] == "thing-v2"
+        # The old resource is deleted last, after every other resource was updated.
+        assert [(e["LogicalResourceId"], e["RequestType"]) for e in events[2:]] == [
+            ("Thing", "Update"), ("Breaker", "Update"), ("Thing", "Delete")]
+        delete = events[-1]
+        assert delete["PhysicalResourceId"] == "thing-v1"
+        assert delete["ResourceProperties"]["Name"] == "v1"
+        statuses = [(logical, status) for logical, status, _ in await harness.events("cr")]
+        cleanup = statuses.index(("cr", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"))
+        assert statuses.index(("Thing", "DELETE_COMPLETE")) > cleanup
+
+    asyncio.run(scenario())
+
+
+def test_rollback_keeps_the_old_custom_resource_and_deletes_the_new(harness: Harness) -> None:
+    events: list[dict[str, Any]] = []
+    replacing_function(harness, events)
+
+    async def scenario() -> None:
+        await harness.call("CreateStack", stack_name="cr", template_body=replacing_body("v1"))
+        assert (await harness.provider.wait_for_stack("cr"))["StackStatus"] == "CREATE_COMPLETE"
+        await harness.call("UpdateStack", stack_name="cr",
+                           template_body=replacing_body("v2", breaker="bad"))
+        stack = await harness.provider.wait_for_stack("cr")
+        assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+        thing = requests_for(events, "Thing")
+        assert ("Delete", "thing-v1") not in thing
+        assert thing == [("Create", None), ("Update", "thing-v1"), ("Delete", "thing-v2")]
+        assert stack["Outputs"][0]["OutputValue"] == "thing-v1"
+        resource = await harness.call("DescribeStackResource", stack_name="cr",
+                                      logical_resource_id="Thing")
+        assert resource["StackResourceDetail"]["PhysicalResourceId"] == "thing-v1"
+
+        # The restored resource is the one a later delete removes.
+        await harness.call("DeleteStack", stack_name="cr")
+        await harness.provider.wait_for_stack(stack["StackId"])
+        assert requests_for(events, "Thing")[-1] == ("Delete", "thing-v1")
+
+    asyncio.run(scenario())

@@ -92,6 +92,22 @@ def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     return raw
 
 
+async def accept(scope: Scope, receive: Any, send: Any,
+                 too_large: HttpResponse) -> HttpRequest | None:
+    """The request of an ASGI ``http`` scope, or None when there is nothing to serve:
+    lifespan messages are answered, other scopes ignored, an oversized body refused."""
+    if scope["type"] == "lifespan":
+        await lifespan(receive, send)
+        return None
+    if scope["type"] != "http":
+        return None
+    try:
+        return await read_request(scope, receive)
+    except BodyTooLarge:
+        await send_response(send, too_large)
+        return None
+
+
 async def send_response(send: Any, response: HttpResponse, *, head_only: bool = False) -> None:
     raw_headers = _raw_headers(response.headers)
     raw_headers.append((b"content-length", str(len(response.body)).encode()))

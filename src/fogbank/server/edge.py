@@ -17,7 +17,7 @@ from fogbank.protocol import (
     serialize_result,
 )
 from fogbank.protocol.http import HttpRequest, HttpResponse
-from fogbank.server.asgi import BodyTooLarge, lifespan, read_request, send_response
+from fogbank.server.asgi import accept, send_response
 from fogbank.services.base import HttpRoute, RequestContext
 
 log = logging.getLogger("fogbank.edge")
@@ -36,16 +36,9 @@ class EdgeApp:
         )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        try:
-            request = await read_request(scope, receive)
-        except BodyTooLarge:
-            response = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
-            await send_response(send, response)
+        too_large = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
+        request = await accept(scope, receive, send, too_large)
+        if request is None:
             return
         response = await self.handle(request)
         await send_response(send, response, head_only=request.method == "HEAD")

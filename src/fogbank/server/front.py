@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from fogbank.protocol.http import HttpResponse
-from fogbank.server.asgi import BodyTooLarge, lifespan, read_request, send_response
+from fogbank.server.asgi import accept, send_response
 
 log = logging.getLogger("fogbank.front")
 
@@ -19,15 +19,8 @@ class ApiFrontApp:
         self.cloud = cloud
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        try:
-            request = await read_request(scope, receive)
-        except BodyTooLarge:
-            await send_response(send, _message(413, "Request Too Long"))
+        request = await accept(scope, receive, send, _message(413, "Request Too Long"))
+        if request is None:
             return
         front = self.cloud.api_front
         try:
