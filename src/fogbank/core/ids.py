@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import string
-import uuid
 
 
 class Ids:
@@ -17,8 +16,12 @@ class Ids:
         self._random = random.Random(seed if seed is not None else os.urandom(32))
 
     def uuid(self) -> str:
-        """A UUID4 string, AWS's request id form."""
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        """A UUID4 string, AWS's request id form (formatted by hand: several are made for
+        every request, and ``uuid.UUID`` costs five times as much)."""
+        digits = "%032x" % self._random.getrandbits(128)
+        variant = "89ab"[int(digits[16], 16) & 3]
+        return (f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-"
+                f"{digits[20:]}")
 
     def short(self, length: int = 10,
               alphabet: str = string.ascii_lowercase + string.digits) -> str:

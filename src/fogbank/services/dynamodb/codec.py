@@ -28,8 +28,8 @@ def encode_item(item: Item) -> bytes:
 
 def decode_item(raw: bytes) -> Item:
     if raw[:1] == _BINARY_PREFIX:
-        return map_item(_loads(raw[1:]), to_bytes)
-    result: Item = _loads(raw)
+        return map_item(_loads(raw[1:].decode("utf-8")), to_bytes)
+    result: Item = _loads(raw.decode("utf-8"))
     return result
 
 

@@ -4,17 +4,29 @@ Each control plane (REST APIs in ``apigateway``, HTTP APIs in ``apigatewayv2``) 
 ``ApiSource``: a ``generation`` number that changes whenever anything routable changes, and
 ``definitions()`` returning these frozen records. The front compiles them into route tables
 once per generation, so requests never read a store.
+
+This is the one in-process seam between the two API Gateway control planes and the shared
+data plane (AWS, too, runs REST and HTTP APIs as one service, signing name ``apigateway``):
+what crosses it is only this module's immutable values — frozen dataclasses, tuples and
+read-only mappings, built fresh from the stores — never a store or a live record.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
 
 ApiKind = Literal["REST", "HTTP"]
 
 _FUNCTION_IN_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
+
+
+def frozen_mapping(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only copy (``MappingProxyType`` over a private dict)."""
+    return MappingProxyType(dict(values or {}))
 
 
 def function_arn_of(uri: str | None) -> str | None:
@@ -111,10 +123,18 @@ class GatewayResponseDefinition:
 @dataclass(frozen=True)
 class StageDefinition:
     name: str
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=frozen_mapping)
     routes: tuple[RouteDefinition, ...] = ()
     # REST APIs: customised gateway responses by type (``UNAUTHORIZED``, ``DEFAULT_4XX`` ...).
-    gateway_responses: dict[str, GatewayResponseDefinition] = field(default_factory=dict)
+    gateway_responses: Mapping[str, GatewayResponseDefinition] = field(
+        default_factory=frozen_mapping
+    )
+
+    def __post_init__(self) -> None:
+        # Whatever a source passes, the definition keeps read-only copies.
+        object.__setattr__(self, "variables", frozen_mapping(self.variables))
+        object.__setattr__(self, "gateway_responses", frozen_mapping(self.gateway_responses))
+        object.__setattr__(self, "routes", tuple(self.routes))
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,8 @@ class ApiDefinition:
 
 
 class ApiSource(Protocol):
-    """What a control plane offers the data plane."""
+    """What a control plane offers the data plane — and all it offers: a change counter and
+    fresh immutable definitions (no store, no live records)."""
 
     @property
     def generation(self) -> int: ...

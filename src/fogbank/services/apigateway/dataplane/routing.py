@@ -26,9 +26,9 @@ class Served:
 
     api: ApiDefinition
     stage_name: str
-    stage_variables: dict[str, str]
+    stage_variables: Mapping[str, str]
     route: RouteDefinition
-    gateway_responses: dict[str, GatewayResponseDefinition] = field(default_factory=dict)
+    gateway_responses: Mapping[str, GatewayResponseDefinition] = field(default_factory=dict)
 
 
 @dataclass
