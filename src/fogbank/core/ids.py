@@ -18,7 +18,7 @@ class Ids:
     def uuid(self) -> str:
         """A UUID4 string, AWS's request id form (formatted by hand: several are made for
         every request, and ``uuid.UUID`` costs five times as much)."""
-        digits = "%032x" % self._random.getrandbits(128)
+        digits = f"{self._random.getrandbits(128):032x}"
         variant = "89ab"[int(digits[16], 16) & 3]
         return (f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-"
                 f"{digits[20:]}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,7 @@ class _Cached:
 def identity_values(
     authorizer: AuthorizerDefinition,
     request: HttpRequest,
-    stage_variables: dict[str, str],
+    stage_variables: Mapping[str, str],
     context: dict[str, str],
 ) -> list[str] | None:
     """The identity-source values, or None when one is missing (→ 401 without invoking)."""

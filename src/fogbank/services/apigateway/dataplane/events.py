@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,7 +116,7 @@ def v1_event(
     resource_path: str,
     resource_id: str | None,
     path_parameters: dict[str, str],
-    stage_variables: dict[str, str],
+    stage_variables: Mapping[str, str],
     binary_body: bool,
     authorizer: dict[str, Any] | None,
     version: str | None = None,
@@ -172,7 +173,7 @@ def v1_event(
             "multiValueQueryStringParameters": query or None,
             "requestContext": context,
             "pathParameters": path_parameters or None,
-            "stageVariables": stage_variables or None,
+            "stageVariables": dict(stage_variables) or None,
             "body": body,
             "isBase64Encoded": is_base64,
         }
@@ -186,7 +187,7 @@ def v2_event(
     *,
     route_key: str,
     path_parameters: dict[str, str],
-    stage_variables: dict[str, str],
+    stage_variables: Mapping[str, str],
     authorizer: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Payload format 2.0 (``APIGatewayProxyEventV2``)."""
@@ -241,5 +242,5 @@ def v2_event(
         event["pathParameters"] = path_parameters
     event["isBase64Encoded"] = is_base64
     if stage_variables:
-        event["stageVariables"] = stage_variables
+        event["stageVariables"] = dict(stage_variables)
     return event

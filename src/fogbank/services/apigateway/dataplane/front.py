@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fogbank.protocol.http import HttpRequest, HttpResponse
@@ -462,7 +463,7 @@ def _discard_result(task: asyncio.Future[InvokeResult]) -> None:
         log.warning("invocation finished after its integration timed out: %s", task.exception())
 
 
-def _substitute_stage_variables(text: str, variables: dict[str, str]) -> str:
+def _substitute_stage_variables(text: str, variables: Mapping[str, str]) -> str:
     """``${stageVariables.name}`` in an integration URI, as REST APIs resolve it per stage."""
     return re.sub(
         r"\$\{stageVariables\.([A-Za-z0-9_]+)\}", lambda m: variables.get(m.group(1), ""), text

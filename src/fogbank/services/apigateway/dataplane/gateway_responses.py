@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.services.apigateway.dataplane.model import GatewayResponseDefinition
@@ -22,7 +23,7 @@ RESPONSE_TYPES = {
 
 def customise(
     response: HttpResponse,
-    responses: dict[str, GatewayResponseDefinition],
+    responses: Mapping[str, GatewayResponseDefinition],
     request: HttpRequest,
     request_id: str,
 ) -> HttpResponse:

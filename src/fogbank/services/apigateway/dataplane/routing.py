@@ -7,7 +7,7 @@ lead to: no regular expressions, no scan of every route, no store reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
