@@ -78,6 +78,10 @@ def default_response(service: str, operation: str, params: dict[str, Any]) -> di
         return {"UUID": "esm-1", "EventSourceArn": params["EventSourceArn"]}
     if (service, operation) == ("apigateway", "CreateDeployment"):
         return {"id": "dep1"}
+    if (service, operation) in (("dynamodb", "CreateTable"), ("dynamodb", "DescribeTable")):
+        name = params["TableName"]
+        table = {"TableName": name, "TableArn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"}
+        return {"TableDescription" if operation == "CreateTable" else "Table": table}
     return {}
 
 

@@ -223,6 +223,9 @@ def test_rollback_keeps_the_old_custom_resource_and_deletes_the_new(harness: Har
         assert ("Delete", "thing-v1") not in thing
         assert thing == [("Create", None), ("Update", "thing-v1"), ("Delete", "thing-v2")]
         assert stack["Outputs"][0]["OutputValue"] == "thing-v1"
+        statuses = [(logical, status) for logical, status, _ in await harness.events("cr")]
+        cleanup = statuses.index(("cr", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"))
+        assert statuses.index(("Thing", "DELETE_COMPLETE")) > cleanup
         resource = await harness.call("DescribeStackResource", stack_name="cr",
                                       logical_resource_id="Thing")
         assert resource["StackResourceDetail"]["PhysicalResourceId"] == "thing-v1"

@@ -239,7 +239,9 @@ def test_processed_sam_app_deploys_through_the_handlers(harness: Harness) -> Non
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
         assert outputs["HelloApiUrl"] == "https://httpapi1.execute-api.us-east-1.amazonaws.com/hello"
         assert sorted(harness.provider.unsupported_types("samapp")) == [
-            "AWS::DynamoDB::Table", "AWS::Events::Rule", "AWS::SQS::Queue"]
+            "AWS::Events::Rule", "AWS::SQS::Queue"]
+        (table,) = harness.client.params("dynamodb", "CreateTable")
+        assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
         (mapping,) = harness.client.params("lambda", "CreateEventSourceMapping")
         assert mapping["EventSourceArn"].startswith("arn:aws:sqs:us-east-1:000000000000:")
         assert mapping["BatchSize"] == 5

@@ -16,6 +16,7 @@ EXPECTED = {
     "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Deployment", "AWS::ApiGatewayV2::Authorizer",
     "AWS::CloudFormation::CustomResource", "AWS::CloudFormation::WaitConditionHandle",
+    "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
 }
 
 

@@ -14,7 +14,7 @@ Scope = dict[str, Any]
 
 # What HTTP/1.1 (and uvicorn, which would otherwise drop the connection) accepts in a
 # response header: token names; values without control characters other than tab.
-_HEADER_NAME = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_IN_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 # Bodies beyond this are refused before they are read into memory. Lambda's sync limit is
@@ -81,15 +81,25 @@ def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     for name, value in headers:
         if name.lower() == "content-length":
             continue
-        try:
-            raw_name, raw_value = name.encode("latin-1"), value.encode("latin-1")
-        except (UnicodeEncodeError, AttributeError):
-            raw_name = raw_value = b""
-        if not _HEADER_NAME.fullmatch(raw_name) or _BAD_IN_VALUE.search(raw_value):
+        if _sendable(name, value):
+            raw.append((name.encode("latin-1"), value.encode("latin-1")))
+        else:
             log.error("dropped a response header HTTP cannot carry: %r: %r", name, value)
-            continue
-        raw.append((raw_name, raw_value))
     return raw
+
+
+def _sendable(name: str, value: str) -> bool:
+    if not isinstance(name, str) or not isinstance(value, str):
+        return False
+    # Fast paths first: plain ASCII names like ``Content-Type``, printable ASCII values.
+    if not (name.isascii() and (name.replace("-", "").isalnum() or _HEADER_NAME.fullmatch(name))):
+        return False
+    if value.isascii() and value.isprintable():
+        return True
+    try:
+        return _BAD_IN_VALUE.search(value.encode("latin-1")) is None
+    except UnicodeEncodeError:
+        return False
 
 
 async def accept(scope: Scope, receive: Any, send: Any,

@@ -304,3 +304,27 @@ def test_cached_parse_still_checks_values_per_request() -> None:
     assert "upper bound" in error(parse, "cached_b BETWEEN :lo AND :hi",
                                   values={":lo": N(9), ":hi": N(5)})
     assert "not defined" in error(parse, "cached_b BETWEEN :lo AND :hi", values={":lo": N(9)})
+
+
+# --- limits --------------------------------------------------------------------------------------
+
+
+def test_expression_size_limit_counts_raw_utf8_bytes() -> None:
+    at_limit = "a = :v" + " " * (4096 - 6)
+    assert parse(at_limit, values={":v": N(1)})
+    over = "a = :v" + " " * (4097 - 6)
+    assert error(parse, over, values={":v": N(1)}) == (
+        "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; "
+        "expression size: 4097")
+    assert "expression size: 4098" in error(parse, "a = :v" + " " * 4090 + "\u00e9",
+                                            values={":v": N(1)})
+
+
+def test_operator_limit() -> None:
+    # 150 comparisons joined by 149 ANDs = 299 operators; one more comparison -> 301
+    fine = " AND ".join(["a = :v"] * 150)
+    assert parse(fine, values={":v": N(1)})
+    too_many = " AND ".join(["a = :v"] * 151)
+    assert error(parse, too_many, values={":v": N(1)}) == (
+        "Invalid ConditionExpression: The expression contains too many operators; "
+        "operator count: 301")

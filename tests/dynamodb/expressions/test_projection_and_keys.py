@@ -119,22 +119,22 @@ def test_range_matches() -> None:
     ("pk = :h AND sk = :a AND sk = :b",
      "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition "
      "per key"),
-    ("pk = :h OR sk = :a", "Invalid KeyConditionExpression: Invalid operator used in "
-                           "KeyConditionExpression: OR"),
-    ("pk = :h AND NOT sk = :a", "Invalid KeyConditionExpression: Invalid operator used in "
-                                "KeyConditionExpression: NOT"),
-    ("pk = :h AND sk <> :a", "Invalid KeyConditionExpression: Invalid operator used in "
-                             "KeyConditionExpression: <>"),
-    ("pk = :h AND sk IN (:a)", "Invalid KeyConditionExpression: Invalid operator used in "
-                               "KeyConditionExpression: IN"),
-    ("pk = :h AND contains(sk, :a)", "Invalid KeyConditionExpression: Invalid operator used "
-                                     "in KeyConditionExpression: contains"),
+    ("pk = :h OR sk = :a", "Invalid operator used in KeyConditionExpression: OR"),
+    ("pk = :h AND NOT sk = :a", "Invalid operator used in KeyConditionExpression: NOT"),
+    ("pk = :h AND sk <> :a", "Invalid operator used in KeyConditionExpression: <>"),
+    ("pk = :h AND sk IN (:a)", "Invalid operator used in KeyConditionExpression: IN"),
+    ("pk = :h AND contains(sk, :a)", "Invalid operator used in KeyConditionExpression: contains"),
     ("pk = :h AND sk BETWEEN :b AND :a",
      "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "
      "than or equal to lower bound; lower bound operand: AttributeValue: {S:b}, upper bound "
      "operand: AttributeValue: {S:a}"),
     ("pk = :h AND begins_with(sk, :n)", "Invalid KeyConditionExpression: Incorrect operand "
      "type for operator or function; operator or function: begins_with, operand type: N"),
+    ("pk = :h AND size(sk) > :n", "Invalid operator used in KeyConditionExpression: size"),
+    ("pk = :h AND sk > pk", "Invalid KeyConditionExpression: A key condition compares a key "
+                            "attribute with expression attribute values"),
+    ("pk = :h AND sk.x > :a", "Invalid KeyConditionExpression: Key condition may only be "
+                              "specified on top-level key attributes"),
     ("pk = :h AND", 'Invalid KeyConditionExpression: Syntax error; token: "<EOF>", '
                     'near: "AND"'),
     ("", "Invalid KeyConditionExpression: The expression can not be empty;"),

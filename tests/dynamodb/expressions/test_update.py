@@ -107,6 +107,9 @@ def test_set_list_index_replaces_or_appends() -> None:
     assert [v["S"] for v in new["l"]["L"]] == ["a", "B", "c"]
     new, _ = update("SET l[10] = :v, l[20] = :w", item(), values={":v": S("x"), ":w": S("y")})
     assert [v["S"] for v in new["l"]["L"]] == ["a", "b", "c", "x", "y"]
+    # added in order of element number, not of appearance
+    new, _ = update("SET l[20] = :w, l[10] = :v", item(), values={":v": S("x"), ":w": S("y")})
+    assert [v["S"] for v in new["l"]["L"]] == ["a", "b", "c", "x", "y"]
 
 
 def test_update_never_mutates_its_input() -> None:
@@ -229,7 +232,11 @@ def test_sibling_paths_do_not_overlap() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
+    # messages seen from AWS in public bug reports
     ("ADD hits : incr", 'Syntax error; token: ":", near: "hits : incr"'),
+    ("INVALID SYNTAX HERE", 'Syntax error; token: "INVALID", near: "INVALID SYNTAX"'),
+    ("SET a = :v, #, b = :v", 'Syntax error; token: "#", near: ", #,"'),
+    ("SET a = :v updated = :v", 'Syntax error; token: "updated", near: ":v updated ="'),
     ("SET", 'Syntax error; token: "<EOF>", near: "SET"'),
     ("SET a :v", 'Syntax error; token: ":v", near: "a :v"'),
     ("SET a = b + c + d", 'Syntax error; token: "+", near: "c + d"'),
@@ -271,3 +278,13 @@ def test_key_attributes_cannot_be_updated(text) -> None:
 def test_non_key_update_with_key_names() -> None:
     new, _ = update("SET idx = :v", item(), values={":v": N(1)}, key_names={"id"})
     assert new["idx"] == N(1)
+
+
+def test_updated_parts_projection() -> None:
+    ctx = ex.ExpressionContext(None, {":v": N(9)})
+    plan = ex.parse_update("SET m.x = :v, l[1] = :v, n = :v", ctx)
+    new, _ = ex.apply_update(plan, item())
+    updated = ex.projection_of_paths(plan.target_paths())
+    assert ex.project(updated, new) == {"m": {"M": {"x": N(9)}}, "l": {"L": [N(9)]}, "n": N(9)}
+    assert ex.project(updated, item()) == {"m": {"M": {"x": N(1)}}, "l": {"L": [S("b")]},
+                                           "n": N(5)}

@@ -11,6 +11,11 @@ Deviations from AWS:
 - MOCK integrations answer with their default integration response: static
   ``'value'`` header mappings and the ``application/json`` template as is (no VTL).
 - Request header names reach functions lower-cased (the HTTP layer normalises them).
+- Lambda proxy response headers: a name that is not an HTTP token or a value with CR/LF/NUL
+  or other control characters makes the response malformed (REST 502 ``Internal server
+  error``, HTTP API 500), as in AWS. AWS does not document non-ASCII values; fogbank sends
+  ISO-8859-1 characters as latin-1 bytes and treats anything beyond (``€``, emoji) as
+  malformed too, rather than guess an encoding.
 - Cognito user-pool authorizers check a token's issuer and expiry but not its signature.
 - API keys, usage plans, resource policies, request validators and caching are not enforced.
 - Paging (``position``/``limit``) returns everything in one page; base paths and

@@ -19,20 +19,22 @@ from fogbank.services.apigateway.store import RestApiStore
 class RestApiSource:
     """``ApiSource`` over a ``RestApiStore``: each stage serves its deployment's snapshot."""
 
+    __slots__ = ("_store",)
+
     def __init__(self, store: RestApiStore) -> None:
-        self.store = store
+        self._store = store
 
     @property
     def generation(self) -> int:
-        return self.store.generation
+        return self._store.generation
 
     def definitions(self) -> list[ApiDefinition]:
         found = []
-        for api in self.store.list_apis():
+        for api in self._store.list_apis():
             api_id = api["id"]
             stages = []
-            for stage in self.store.list_stages(api_id):
-                deployment = self.store.get_deployment(api_id, stage.get("deploymentId", ""))
+            for stage in self._store.list_stages(api_id):
+                deployment = self._store.get_deployment(api_id, stage.get("deploymentId", ""))
                 if deployment is None:
                     continue
                 snapshot = deployment["snapshot"]
@@ -52,7 +54,7 @@ class RestApiSource:
                     stages=tuple(stages),
                     binary_media_types=tuple(api.get("binaryMediaTypes") or ()),
                     draft_routes=rest_routes(
-                        self.store.list_resources(api_id), self.store.list_authorizers(api_id)
+                        self._store.list_resources(api_id), self._store.list_authorizers(api_id)
                     ),
                 )
             )

@@ -1,4 +1,9 @@
-"""The HTTP API store seen by the data plane (``ApiSource``)."""
+"""The HTTP API store seen by the data plane (``ApiSource``).
+
+The sanctioned seam to ``fogbank.services.apigateway.dataplane`` (see the package docstring):
+this module imports only its plain-data ``model`` and hands the front fresh immutable
+definitions built from the store; the store itself stays private to this package.
+"""
 
 from __future__ import annotations
 
@@ -17,18 +22,23 @@ from fogbank.services.apigatewayv2.store import HttpApiStore
 
 
 class HttpApiSource:
+    """``ApiSource`` over an ``HttpApiStore``: AutoDeploy stages serve the current routes,
+    other stages their deployment's snapshot."""
+
+    __slots__ = ("_store",)
+
     def __init__(self, store: HttpApiStore) -> None:
-        self.store = store
+        self._store = store
 
     @property
     def generation(self) -> int:
-        return self.store.generation
+        return self._store.generation
 
     def definitions(self) -> list[ApiDefinition]:
         found = []
-        for api in self.store.list_apis():
+        for api in self._store.list_apis():
             api_id = api["ApiId"]
-            current = {kind: self.store.list(kind, api_id) for kind in SNAPSHOT_KINDS}
+            current = {kind: self._store.list(kind, api_id) for kind in SNAPSHOT_KINDS}
             routes = _routes(current)
             stages = tuple(
                 StageDefinition(
@@ -36,7 +46,7 @@ class HttpApiSource:
                     variables=dict(s.get("StageVariables") or {}),
                     routes=routes if s.get("AutoDeploy") else self._deployed(api_id, s),
                 )
-                for s in self.store.list("stage", api_id)
+                for s in self._store.list("stage", api_id)
             )
             found.append(
                 ApiDefinition(
@@ -52,7 +62,7 @@ class HttpApiSource:
 
     def _deployed(self, api_id: str, stage: dict[str, Any]) -> tuple[RouteDefinition, ...]:
         """A stage without AutoDeploy serves its deployment's snapshot (or nothing)."""
-        deployment = self.store.get("deployment", api_id, str(stage.get("DeploymentId") or ""))
+        deployment = self._store.get("deployment", api_id, str(stage.get("DeploymentId") or ""))
         if deployment is None or "snapshot" not in deployment:
             return ()
         return _routes(deployment["snapshot"])

@@ -30,7 +30,7 @@ def check_unique(keys: list[KeyBytes]) -> None:
 class BatchOperations(DynamoBase):
     @operation("BatchGetItem")
     def batch_get_item(self, ctx: RequestContext, *, request_items: Any = None,
-                       return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                       return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         if not request_items:
             raise ValidationException(
                 "1 validation error detected: Value null at 'requestItems' failed to satisfy "
@@ -64,7 +64,7 @@ class BatchOperations(DynamoBase):
         total_bytes = 0
         for table, spec, keys, key_bytes, projection in plans:
             found_items = responses.setdefault(table.name, [])
-            for position, (key, kb) in enumerate(zip(keys, key_bytes, strict=True)):
+            for position, kb in enumerate(key_bytes):
                 if total_bytes >= MAX_GET_BYTES:
                     unprocessed[table.name] = {**spec, "Keys": keys[position:]}
                     break
@@ -85,12 +85,12 @@ class BatchOperations(DynamoBase):
 
     @operation("BatchWriteItem")
     def batch_write_item(self, ctx: RequestContext, *, request_items: Any = None,
-                         return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                         return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         if not request_items:
             raise ValidationException(
                 "1 validation error detected: Value null at 'requestItems' failed to satisfy "
                 "constraint: Member must have length greater than or equal to 1")
-        for name, requests in request_items.items():
+        for requests in request_items.values():
             if not 1 <= len(requests) <= MAX_WRITE_REQUESTS:
                 raise ValidationException(
                     "1 validation error detected: Value at 'requestItems' failed to satisfy "

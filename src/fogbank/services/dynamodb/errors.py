@@ -92,3 +92,9 @@ class TrimmedDataAccessException(ServiceError):
     """A sequence number is older than the stream's 24-hour retention."""
 
     status = 400
+
+
+class DuplicateItemException(ServiceError):
+    """A PartiQL INSERT found an item with the same primary key."""
+
+    status = 400

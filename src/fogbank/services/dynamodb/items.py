@@ -66,7 +66,7 @@ class ItemOperations(DynamoBase):
                  expected: dict[str, Any] | None = None, conditional_operator: str | None = None,
                  return_values: str | None = None,
                  return_values_on_condition_check_failure: str | None = None,
-                 return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                 return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(item, "item"))
         key = table.key_from_item(item)
@@ -106,7 +106,7 @@ class ItemOperations(DynamoBase):
                  projection_expression: str | None = None,
                  expression_attribute_names: dict[str, str] | None = None,
                  attributes_to_get: list[str] | None = None, consistent_read: bool = False,
-                 return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                 return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         key_bytes = table.key_from_request(require(key, "key"))
         projection = None
@@ -140,7 +140,7 @@ class ItemOperations(DynamoBase):
                     expected: dict[str, Any] | None = None,
                     conditional_operator: str | None = None, return_values: str | None = None,
                     return_values_on_condition_check_failure: str | None = None,
-                    return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                    return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(key, "key"), where="key")
         key_bytes = table.key_from_request(key)
@@ -184,7 +184,7 @@ class ItemOperations(DynamoBase):
                     expected: dict[str, Any] | None = None,
                     conditional_operator: str | None = None, return_values: str | None = None,
                     return_values_on_condition_check_failure: str | None = None,
-                    return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                    return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(key, "key"), where="key")
         key_bytes = table.key_from_request(key)

@@ -17,6 +17,7 @@ from fogbank.services.dynamodb.errors import (
 )
 from fogbank.services.dynamodb.items import ItemOperations
 from fogbank.services.dynamodb.model import TableMeta
+from fogbank.services.dynamodb.partiql.operations import PartiqlOperations
 from fogbank.services.dynamodb.query import QueryOperations
 from fogbank.services.dynamodb.tables import (
     MAX_GSIS,
@@ -35,8 +36,8 @@ from fogbank.services.dynamodb.ttl import TtlOperations
 STREAM_VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 
 
-class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, TransactionOperations,
-                       TtlOperations):
+class DynamoDBProvider(PartiqlOperations, ItemOperations, QueryOperations, BatchOperations,
+                       TransactionOperations, TtlOperations):
     """Amazon DynamoDB on SQLite (``dynamodb.db`` under the service's state directory).
 
     Deviations from AWS:
@@ -50,8 +51,13 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
     - TTL: a background sweep (every second) deletes expired items; until the sweep ran, reads
       still return them, as AWS does. Items expired more than five years ago are kept, as in
       AWS.
-    - Streams have one shard per stream. PartiQL is not implemented (501). Backups, exports,
-      imports, global-table replication and Kinesis streaming destinations are not emulated.
+    - Streams have one shard per stream. Backups, exports, imports, global-table replication
+      and Kinesis streaming destinations are not emulated.
+    - PartiQL: SELECT/INSERT/UPDATE/DELETE with WHERE conditions, ``?`` parameters, literals
+      (maps, lists, ``<<sets>>``), ``IS [NOT] MISSING``/``NULL``, functions of the expression
+      language and ORDER BY on the sort key. A SELECT whose WHERE fixes the partition key is a
+      Query, any other a Scan (as in AWS). NextToken is the LastEvaluatedKey, encoded.
+      RETURNING clauses and nested SELECT are not supported.
     """
 
     # -- tables ---------------------------------------------------------------------------
@@ -66,7 +72,7 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
                      stream_specification: dict[str, Any] | None = None,
                      sse_specification: dict[str, Any] | None = None,
                      tags: list[dict[str, str]] | None = None, table_class: str | None = None,
-                     deletion_protection_enabled: bool | None = None, **_: Any) -> dict:
+                     deletion_protection_enabled: bool | None = None, **_: Any) -> dict[str, Any]:
         name = validate_table_name(table_name)
         hash_key, range_key = parse_key_schema(key_schema)
         types = attribute_types(attribute_definitions)
@@ -125,12 +131,13 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
         return {"TableDescription": self._describe(self.table(name))}
 
     @operation("DescribeTable")
-    def describe_table(self, ctx: RequestContext, *, table_name: Any = None, **_: Any) -> dict:
+    def describe_table(self, ctx: RequestContext, *, table_name: Any = None,
+                       **_: Any) -> dict[str, Any]:
         return {"Table": self._describe(self.table(table_name))}
 
     @operation("ListTables")
     def list_tables(self, ctx: RequestContext, *, exclusive_start_table_name: str | None = None,
-                    limit: int | None = None, **_: Any) -> dict:
+                    limit: int | None = None, **_: Any) -> dict[str, Any]:
         if limit is not None and not 1 <= limit <= 100:
             raise ValidationException(
                 f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
@@ -145,7 +152,8 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
         return out
 
     @operation("DeleteTable")
-    def delete_table(self, ctx: RequestContext, *, table_name: Any = None, **_: Any) -> dict:
+    def delete_table(self, ctx: RequestContext, *, table_name: Any = None,
+                     **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         if table.deletion_protection:
             raise ValidationException(
@@ -167,7 +175,7 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
                      global_secondary_index_updates: list[dict[str, Any]] | None = None,
                      stream_specification: dict[str, Any] | None = None,
                      table_class: str | None = None,
-                     deletion_protection_enabled: bool | None = None, **_: Any) -> dict:
+                     deletion_protection_enabled: bool | None = None, **_: Any) -> dict[str, Any]:
         table = TableMeta.from_doc(self.table(table_name).to_doc())
         types = {d["AttributeName"]: d["AttributeType"] for d in table.attribute_definitions}
         if attribute_definitions:
@@ -214,19 +222,19 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
             self.store.backfill_index(conn, table, index)
         elif "Delete" in update:
             name = update["Delete"].get("IndexName")
-            index = table.indexes.get(name)
-            if index is None or index.kind != "GSI":
+            found = table.indexes.get(name)
+            if found is None or found.kind != "GSI":
                 raise ResourceNotFoundException(
                     f"Requested resource not found: Index: {name} not found")
-            self.store.drop_index_entries(conn, index)
+            self.store.drop_index_entries(conn, found)
             del table.indexes[name]
         elif "Update" in update:
             name = update["Update"].get("IndexName")
-            index = table.indexes.get(name)
-            if index is None:
+            existing = table.indexes.get(name)
+            if existing is None:
                 raise ResourceNotFoundException(
                     f"Requested resource not found: Index: {name} not found")
-            index.provisioned_throughput = check_throughput(
+            existing.provisioned_throughput = check_throughput(
                 table.billing_mode, update["Update"].get("ProvisionedThroughput"))
 
     def _stream_view_type(self, spec: dict[str, Any] | None) -> str | None:
@@ -319,7 +327,7 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
 
     @operation("TagResource")
     def tag_resource(self, ctx: RequestContext, *, resource_arn: Any = None,
-                     tags: list[dict[str, str]] | None = None, **_: Any) -> dict:
+                     tags: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
         table = TableMeta.from_doc(self.table_by_arn(resource_arn).to_doc())
         for tag in tags or []:
             table.tags[tag["Key"]] = tag.get("Value", "")
@@ -331,7 +339,7 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
 
     @operation("UntagResource")
     def untag_resource(self, ctx: RequestContext, *, resource_arn: Any = None,
-                       tag_keys: list[str] | None = None, **_: Any) -> dict:
+                       tag_keys: list[str] | None = None, **_: Any) -> dict[str, Any]:
         table = TableMeta.from_doc(self.table_by_arn(resource_arn).to_doc())
         for key in tag_keys or []:
             table.tags.pop(key, None)
@@ -340,7 +348,7 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
 
     @operation("ListTagsOfResource")
     def list_tags_of_resource(self, ctx: RequestContext, *, resource_arn: Any = None,
-                              **_: Any) -> dict:
+                              **_: Any) -> dict[str, Any]:
         table = self.table_by_arn(resource_arn)
         return {"Tags": [{"Key": key, "Value": value} for key, value in table.tags.items()]}
 
@@ -352,11 +360,11 @@ class DynamoDBProvider(ItemOperations, QueryOperations, BatchOperations, Transac
     # -- account --------------------------------------------------------------------------
 
     @operation("DescribeLimits")
-    def describe_limits(self, ctx: RequestContext, **_: Any) -> dict:
+    def describe_limits(self, ctx: RequestContext, **_: Any) -> dict[str, Any]:
         return {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
                 "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000}
 
     @operation("DescribeEndpoints")
-    def describe_endpoints(self, ctx: RequestContext, **_: Any) -> dict:
+    def describe_endpoints(self, ctx: RequestContext, **_: Any) -> dict[str, Any]:
         return {"Endpoints": [{"Address": f"dynamodb.{ctx.region}.amazonaws.com",
                                "CachePeriodInMinutes": 1440}]}

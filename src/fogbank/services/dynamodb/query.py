@@ -120,7 +120,8 @@ class QueryOperations(DynamoBase):
                 return table_key
             index_key = index.key_bytes(start)
         except ValidationException as exc:
-            raise ValidationException(f"The provided starting key is invalid: {exc.message}")
+            raise ValidationException(
+                f"The provided starting key is invalid: {exc.message}") from None
         if index_key is None:
             raise ValidationException("The provided starting key is invalid: The provided key "
                                       "element does not match the schema")
@@ -180,7 +181,7 @@ class QueryOperations(DynamoBase):
               expression_attribute_values: dict[str, Any] | None = None,
               limit: int | None = None, scan_index_forward: bool | None = None,
               exclusive_start_key: dict[str, Any] | None = None, consistent_read: bool = False,
-              return_consumed_capacity: str | None = None, **_: Any) -> dict:
+              return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         index = resolve_index(table, index_name)
         if index is not None and index.kind == "GSI" and consistent_read:
@@ -284,7 +285,7 @@ class QueryOperations(DynamoBase):
              limit: int | None = None, exclusive_start_key: dict[str, Any] | None = None,
              segment: int | None = None, total_segments: int | None = None,
              consistent_read: bool = False, return_consumed_capacity: str | None = None,
-             **_: Any) -> dict:
+             **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         if segment is not None and total_segments is None:
             raise ValidationException("The TotalSegments parameter is required but was not "

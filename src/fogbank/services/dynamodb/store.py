@@ -104,8 +104,9 @@ class ItemStore:
         rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
                             (table.table_id,)).fetchall()
         for hk, rk, raw in rows:
-            conn.execute("UPDATE ddb_items SET expires = ? WHERE table_id = ? AND hk = ? AND rk = ?",
-                         (table.ttl_expiry(decode_item(raw)), table.table_id, hk, rk))
+            expires = table.ttl_expiry(decode_item(raw))
+            conn.execute("UPDATE ddb_items SET expires = ? WHERE table_id = ? AND hk = ?"
+                         " AND rk = ?", (expires, table.table_id, hk, rk))
 
     def table_stats(self, table: TableMeta) -> tuple[int, int]:
         """``(item count, total size in bytes)`` of a table."""

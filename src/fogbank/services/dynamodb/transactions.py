@@ -99,7 +99,8 @@ class TransactionOperations(DynamoBase):
     @operation("TransactWriteItems")
     def transact_write_items(self, ctx: RequestContext, *, transact_items: Any = None,
                              client_request_token: str | None = None,
-                             return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                             return_consumed_capacity: str | None = None,
+                             **_: Any) -> dict[str, Any]:
         if not transact_items or len(transact_items) > MAX_ACTIONS:
             raise _too_many("transactItems", len(transact_items or []))
         actions = [self._action(entry) for entry in transact_items]
@@ -171,7 +172,7 @@ class TransactionOperations(DynamoBase):
 
     @operation("TransactGetItems")
     def transact_get_items(self, ctx: RequestContext, *, transact_items: Any = None,
-                           return_consumed_capacity: str | None = None, **_: Any) -> dict:
+                           return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
         if not transact_items or len(transact_items) > MAX_ACTIONS:
             raise _too_many("transactItems", len(transact_items or []))
         plans = []

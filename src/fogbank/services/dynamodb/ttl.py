@@ -34,7 +34,7 @@ class TtlOperations(DynamoBase):
     @operation("UpdateTimeToLive")
     def update_time_to_live(self, ctx: RequestContext, *, table_name: Any = None,
                             time_to_live_specification: dict[str, Any] | None = None,
-                            **_: Any) -> dict:
+                            **_: Any) -> dict[str, Any]:
         table = TableMeta.from_doc(self.table(table_name).to_doc())
         spec = time_to_live_specification or {}
         enabled = spec.get("Enabled")
@@ -60,7 +60,7 @@ class TtlOperations(DynamoBase):
 
     @operation("DescribeTimeToLive")
     def describe_time_to_live(self, ctx: RequestContext, *, table_name: Any = None,
-                              **_: Any) -> dict:
+                              **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         if table.ttl_enabled:
             return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED",

@@ -62,7 +62,7 @@ class DynamoDBStreamsProvider(Provider):
     @operation("ListStreams")
     def list_streams(self, ctx: RequestContext, *, table_name: str | None = None,
                      limit: int | None = None, exclusive_start_stream_arn: str | None = None,
-                     **_: Any) -> dict:
+                     **_: Any) -> dict[str, Any]:
         if limit is not None and not 1 <= limit <= 100:
             raise ValidationException(
                 f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
@@ -83,7 +83,7 @@ class DynamoDBStreamsProvider(Provider):
     @operation("DescribeStream")
     def describe_stream(self, ctx: RequestContext, *, stream_arn: Any = None,
                         limit: int | None = None, exclusive_start_shard_id: str | None = None,
-                        **_: Any) -> dict:
+                        **_: Any) -> dict[str, Any]:
         stream = self._stream(stream_arn)
         first, last = self.log.bounds(stream["StreamArn"])
         seq_range: dict[str, str] = {"StartingSequenceNumber": sequence_number(first or 1)}
@@ -106,7 +106,7 @@ class DynamoDBStreamsProvider(Provider):
     @operation("GetShardIterator")
     def get_shard_iterator(self, ctx: RequestContext, *, stream_arn: Any = None,
                            shard_id: Any = None, shard_iterator_type: Any = None,
-                           sequence_number: str | None = None, **_: Any) -> dict:
+                           sequence_number: str | None = None, **_: Any) -> dict[str, Any]:
         stream = self._stream(stream_arn)
         if shard_id != _shard_of(stream):
             raise ResourceNotFoundException(
@@ -137,7 +137,7 @@ class DynamoDBStreamsProvider(Provider):
 
     @operation("GetRecords")
     def get_records(self, ctx: RequestContext, *, shard_iterator: Any = None,
-                    limit: int | None = None, **_: Any) -> dict:
+                    limit: int | None = None, **_: Any) -> dict[str, Any]:
         if limit is not None and not 1 <= limit <= MAX_RECORDS:
             raise ValidationException(
                 f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "

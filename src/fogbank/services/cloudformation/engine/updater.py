@@ -140,13 +140,16 @@ async def _rollback(run: StackRun, journal: UpdateJournal, old: UpdateInput,
     stack = run.stack
     run.stack_event("UPDATE_ROLLBACK_IN_PROGRESS", reason)
     failed: list[str] = []
+    # What the update created (new resources, replacements): deleted in the cleanup phase,
+    # after everything points back at the previous resources, as in AWS.
+    created: dict[str, ResourceState] = {}
     for logical_id in reversed(journal.touched):
         current = stack.resources.get(logical_id)
         previous = journal.previous.get(logical_id)
         try:
             if previous is None or logical_id in journal.replaced:
                 if current is not None and current is not previous:
-                    await delete_states(run, {logical_id: current})
+                    created[logical_id] = current
                 if previous is None:
                     stack.resources.pop(logical_id, None)
                 else:
@@ -169,10 +172,12 @@ async def _rollback(run: StackRun, journal: UpdateJournal, old: UpdateInput,
     stack.parameters, stack.parameter_values = old.parameters, old.parameter_values
     stack.outputs = old_outputs
     if failed:
+        await delete_states(run, created)  # no cleanup phase will come for them
         run.stack_event("UPDATE_ROLLBACK_FAILED",
                         f"The following resource(s) failed to roll back: [{', '.join(failed)}]. ")
         return
     run.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+    await delete_states(run, created)
     run.stack_event("UPDATE_ROLLBACK_COMPLETE")
 
 

@@ -32,6 +32,7 @@ from fogbank.services.dynamodb.expressions.projection import (
     parse_projection,
     project,
     projection_from_attributes_to_get,
+    projection_of_paths,
 )
 from fogbank.services.dynamodb.expressions.updates import UpdatePlan, parse_update
 
@@ -55,5 +56,6 @@ __all__ = [
     "parse_update",
     "project",
     "projection_from_attributes_to_get",
+    "projection_of_paths",
     "update_from_attribute_updates",
 ]

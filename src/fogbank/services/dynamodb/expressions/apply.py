@@ -1,6 +1,7 @@
 """Applying an UpdatePlan to an item, with DynamoDB's semantics.
 
-Every SET operand is read from the item as it was before the update; then SETs, REMOVEs
+Every SET operand is read from the item as it was before the update; then SETs (list elements
+in order of element number), REMOVEs
 (list indexes highest first, so indexes refer to the original list), ADDs and DELETEs are
 applied. The input item is never mutated: containers on the written paths are copied.
 """
@@ -166,6 +167,8 @@ def apply_update(plan: UpdatePlan, item: Item, *,
     values = plan.values
     sets = [(action.path, operand_value(action.operand, item, values))
             for action in plan.actions if isinstance(action, SetAction)]
+    # AWS: several new list elements in one SET are added in order of element number
+    sets.sort(key=lambda entry: entry[0][-1] if isinstance(entry[0][-1], int) else -1)
     writer = _Writer(item)
     for path, value in sets:
         writer.set(path, value)

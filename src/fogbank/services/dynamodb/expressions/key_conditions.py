@@ -16,6 +16,7 @@ from fogbank.services.dynamodb.expressions.nodes import (
     Node,
     Operand,
     PathOperand,
+    SizeOperand,
     ValueOperand,
 )
 from fogbank.services.dynamodb.expressions.parser import Parser, ValueCheck
@@ -54,6 +55,11 @@ class KeyCondition:
         return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[self.range_op]
 
 
+def invalid_operator(operator: str) -> ValidationException:
+    # AWS sends this one without the "Invalid KeyConditionExpression: " prefix
+    return ValidationException(f"Invalid operator used in KeyConditionExpression: {operator}")
+
+
 @dataclass(frozen=True, slots=True)
 class _Leaf:
     attribute: str
@@ -76,7 +82,7 @@ class _KeyParser(Parser):
             return
         if isinstance(node, Compare):
             if node.op == "<>":
-                raise self.error("Invalid operator used in KeyConditionExpression: <>")
+                raise invalid_operator("<>")
             leaves.append(self._leaf(node.op, node.left, (node.right,)))
         elif isinstance(node, Between):
             leaves.append(self._leaf("BETWEEN", node.operand, (node.low, node.high)))
@@ -84,17 +90,15 @@ class _KeyParser(Parser):
             leaves.append(self._leaf("BEGINS_WITH", node.operand, (node.prefix,)))
         else:
             operator = {"Or": "OR", "Not": "NOT", "In": "IN"}.get(type(node).__name__)
-            if operator is not None:
-                raise self.error(f"Invalid operator used in KeyConditionExpression: {operator}")
-            function = node.text().split("(", 1)[0]
-            raise self.error(
-                f"Invalid operator used in KeyConditionExpression: {function}")
+            raise invalid_operator(operator or node.text().split("(", 1)[0])
 
     def _leaf(self, op: str, left: Operand, right: tuple[Operand, ...]) -> _Leaf:
+        if isinstance(left, SizeOperand) or any(isinstance(r, SizeOperand) for r in right):
+            raise invalid_operator("size")
         if not isinstance(left, PathOperand) or not all(
                 isinstance(r, ValueOperand) for r in right):
             raise self.error(
-                "KeyConditionExpressions must only contain one condition per key")
+                "A key condition compares a key attribute with expression attribute values")
         if len(left.path) != 1:
             raise self.error(
                 "Key condition may only be specified on top-level key attributes")

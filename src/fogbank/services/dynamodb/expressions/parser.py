@@ -47,6 +47,8 @@ GRAMMAR_KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
 VALID_TYPE_NAMES = frozenset({"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"})
 MAX_IN_OPERANDS = 100
 MAX_PATH_DEPTH = 32
+MAX_EXPRESSION_BYTES = 4096  # measured on the raw text, placeholders unsubstituted
+MAX_OPERATORS = 300
 
 
 def render_value(value: Mapping[str, Any]) -> str:
@@ -67,6 +69,11 @@ class Parser:
         self.names_used: set[str] = set()
         self.values_used: set[str] = set()
         self.checks: list[ValueCheck] = []
+        self.operators = 0
+        size = len(text.encode("utf-8"))
+        if size > MAX_EXPRESSION_BYTES:
+            raise self.error(
+                f"Expression size has exceeded the maximum allowed size; expression size: {size}")
         if not self.tokens[:-1]:
             raise self.error("The expression can not be empty;")
 
@@ -103,6 +110,13 @@ class Parser:
     def expect_end(self) -> None:
         if self.peek().kind != "EOF":
             raise self.syntax_error()
+        if self.operators > MAX_OPERATORS:
+            raise self.error(
+                f"The expression contains too many operators; operator count: {self.operators}")
+
+    def operator(self) -> None:
+        """Count one operator or function (AWS allows 300 per expression)."""
+        self.operators += 1
 
     def at_function(self) -> bool:
         following = self.peek(1)
@@ -160,6 +174,7 @@ class Parser:
     def function_arguments(self) -> tuple[str, list[Any]]:
         """``name(arg, ...)`` with each argument parsed by ``self.argument()``."""
         name = self.advance().text
+        self.operator()
         self.expect_op("(")
         arguments: list[Any] = [self.argument()]
         while self.at_op(","):
@@ -213,6 +228,7 @@ class Parser:
         node = self.conjunction()
         while self.at_keyword("OR"):
             self.pos += 1
+            self.operator()
             node = Or(node, self.conjunction())
         return node
 
@@ -220,12 +236,14 @@ class Parser:
         node = self.negation()
         while self.at_keyword("AND"):
             self.pos += 1
+            self.operator()
             node = And(node, self.negation())
         return node
 
     def negation(self) -> Node:
         if self.at_keyword("NOT"):
             self.pos += 1
+            self.operator()
             return Not(self.negation())
         return self.primary()
 
@@ -249,9 +267,11 @@ class Parser:
         token = self.peek()
         if token.kind == "OP" and token.text in COMPARATORS:
             self.pos += 1
+            self.operator()
             return Compare(token.text, left, self.operand())
         if self.at_keyword("BETWEEN"):
             self.pos += 1
+            self.operator()
             low = self.operand()
             if not self.at_keyword("AND"):
                 raise self.syntax_error()
@@ -261,6 +281,7 @@ class Parser:
             return Between(left, low, high)
         if self.at_keyword("IN"):
             self.pos += 1
+            self.operator()
             self.expect_op("(")
             choices = [self.operand()]
             while self.at_op(","):

@@ -75,6 +75,11 @@ def projection_from_attributes_to_get(names: list[str]) -> Projection:
     return _build(tuple((name,) for name in names))
 
 
+def projection_of_paths(paths: list[Path]) -> Projection:
+    """A Projection of already-resolved, non-overlapping paths (e.g. an update's targets)."""
+    return _build(tuple(dict.fromkeys(paths)))
+
+
 def _take(value: dict[str, Any], tree: Tree) -> dict[str, Any] | None:
     if "M" in value:
         members = value["M"]

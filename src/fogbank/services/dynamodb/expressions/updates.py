@@ -122,6 +122,12 @@ class UpdatePlan:
         """Top-level attributes the update writes (whether or not the value changes)."""
         return {str(action.path[0]) for action in self.actions}
 
+    def target_paths(self) -> list[Path]:
+        """The document paths the update writes; ``projection.projection_of_paths`` turns them
+        into a Projection for UPDATED_OLD/UPDATED_NEW (AWS returns only the updated parts of
+        nested attributes)."""
+        return [action.path for action in self.actions]
+
     def check_keys(self, key_names: set[str] | frozenset[str]) -> None:
         """AWS refuses any action whose target is a key attribute."""
         for action in self.actions:
@@ -161,6 +167,7 @@ class UpdateParser(Parser):
                 if not self.at_op(","):
                     break
                 self.pos += 1
+        self.expect_end()
         check_no_overlap(KIND, [action.path for action in actions])
         return tuple(actions)
 
@@ -185,6 +192,7 @@ class UpdateParser(Parser):
         token = self.peek()
         if token.kind == "OP" and token.text in ("+", "-"):
             self.pos += 1
+            self.operator()
             right = self.update_operand()
             for side in (left, right):
                 self.check_operand(token.text, side, ("N",))

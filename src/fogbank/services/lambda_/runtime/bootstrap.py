@@ -158,8 +158,10 @@ def _spawn(request: dict[str, Any], sock: socket.socket, wake: tuple[int, int],
             os.dup2(out_w, 2)
             os.close(out_w)
             code = environment_main(request["spec"], child_ctrl)
-        except BaseException:  # noqa: B036 - anything escaping must still end this fork
-            traceback.print_exc()
+        except SystemExit as exc:  # sys.exit() in user code: exit as Python would
+            code = _exit_status(exc)
+        except BaseException as exc:  # noqa: B036 - anything escaping must still end this fork
+            _print_user_traceback(exc)
         finally:
             try:
                 sys.stdout.flush()
@@ -173,6 +175,24 @@ def _spawn(request: dict[str, Any], sock: socket.socket, wake: tuple[int, int],
     socket.send_fds(sock, [reply], [parent_ctrl.fileno(), out_r])
     parent_ctrl.close()
     os.close(out_r)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status the interpreter would exit with for ``exc`` (printing a non-int code)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code & 0xFF
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def _print_user_traceback(exc: BaseException) -> None:
+    """The traceback of ``exc`` without this file's frames (the runtime's, not the user's)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    sys.stderr.write("".join(lines))
 
 
 def _die_with_parent() -> None:

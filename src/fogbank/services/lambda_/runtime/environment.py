@@ -14,6 +14,7 @@ from typing import Any
 from fogbank.services.lambda_.runtime.zygote import Spawned
 
 FRAME = struct.Struct("!II")
+MAX_LINE_BYTES = 256 * 1024  # one log event at most (longer lines are truncated)
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -36,33 +37,70 @@ class RawResult:
 
 class OutputCollector(asyncio.Protocol):
     """Collects the environment's stdout/stderr as timestamped lines, cut into one batch per
-    invoke at the sentinel line the environment writes after flushing."""
+    invoke at the sentinel line the environment writes after flushing. A line keeps at most
+    ``max_line_bytes`` (Lambda's log event limit); the rest of a longer line is read and
+    dropped, so a huge line costs time linear in its size and bounded memory."""
 
-    def __init__(self, sentinel: bytes, now_ms: Callable[[], int]) -> None:
+    def __init__(self, sentinel: bytes, now_ms: Callable[[], int], *,
+                 max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self._sentinel = sentinel
         self._now_ms = now_ms
-        self._partial = b""
+        self._max_line_bytes = max_line_bytes
+        self._partial = bytearray()  # the unfinished line, at most max_line_bytes
+        self._overflow = False  # the unfinished line is longer than what _partial keeps
+        self._tail = b""  # the last bytes of a dropped overflow (where a sentinel would be)
         self._lines: list[tuple[int, str]] = []
         self._batches: list[list[tuple[int, str]]] = []
         self._waiter: asyncio.Future[None] | None = None
         self.closed = False
 
     def data_received(self, data: bytes) -> None:
-        *complete, self._partial = (self._partial + data).split(b"\n")
-        if not complete:
+        last = data.rfind(b"\n")
+        if last < 0:
+            self._keep(data)
             return
         stamp = self._now_ms()
+        complete = data[:last].split(b"\n")
+        if self._partial or self._overflow:
+            self._keep(complete[0])
+            complete[0] = self._take()
         for raw in complete:
-            if raw.endswith(self._sentinel):
-                if len(raw) > len(self._sentinel):
-                    self._add(stamp, raw[: -len(self._sentinel)])
-                self._batches.append(self._lines)
-                self._lines = []
-                self._wake()
-            else:
-                self._add(stamp, raw)
+            self._line(stamp, raw)
+        if last + 1 < len(data):
+            self._keep(data[last + 1:])
+
+    def _keep(self, chunk: bytes) -> None:
+        """Add to the unfinished line, dropping what exceeds the line limit."""
+        if not self._overflow:
+            room = self._max_line_bytes - len(self._partial)
+            if len(chunk) <= room:
+                self._partial += chunk
+                return
+            self._partial += chunk[:room]
+            chunk = chunk[room:]
+            self._overflow = True
+        self._tail = (self._tail + chunk[-len(self._sentinel):])[-len(self._sentinel):]
+
+    def _take(self) -> bytes:
+        """The unfinished line as complete (its kept part, plus a dropped part's tail)."""
+        raw = bytes(self._partial) + self._tail
+        self._partial.clear()
+        self._overflow, self._tail = False, b""
+        return raw
+
+    def _line(self, stamp: int, raw: bytes) -> None:
+        if raw.endswith(self._sentinel):
+            if len(raw) > len(self._sentinel):
+                self._add(stamp, raw[: -len(self._sentinel)])
+            self._batches.append(self._lines)
+            self._lines = []
+            self._wake()
+        else:
+            self._add(stamp, raw)
 
     def _add(self, stamp: int, raw: bytes) -> None:
+        if len(raw) > self._max_line_bytes:
+            raw = raw[: self._max_line_bytes]
         self._lines.append((stamp, raw.decode("utf-8", "replace")))
 
     def eof_received(self) -> bool | None:
@@ -97,9 +135,10 @@ class OutputCollector(asyncio.Protocol):
     def drain(self) -> list[tuple[int, str]]:
         """Everything collected so far (after a crash, timeout or kill)."""
         lines = [line for batch in self._batches for line in batch] + self._lines
-        if self._partial:
-            lines.append((self._now_ms(), self._partial.decode("utf-8", "replace")))
-        self._batches, self._lines, self._partial = [], [], b""
+        if self._partial or self._overflow:
+            raw = self._take()
+            lines.append((self._now_ms(), raw[: self._max_line_bytes].decode("utf-8", "replace")))
+        self._batches, self._lines = [], []
         return lines
 
 
@@ -171,8 +210,28 @@ class ExecutionEnvironment:
         except (OSError, IndexError, ValueError):
             return 0
 
+    def freeze(self) -> None:
+        """SIGSTOP the process group while idle, as Lambda freezes an idle sandbox: threads
+        and child processes started by the handler do not run between invokes."""
+        try:
+            os.killpg(self.pid, signal.SIGSTOP)
+        except OSError:
+            pass
+
+    def thaw(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGCONT)
+        except OSError:
+            pass
+
+    @property
+    def alive(self) -> bool:
+        """False once the process is known to have ended (its output pipe closed)."""
+        return not self.dead and not self.output.closed
+
     def kill(self, reason: str | None = None) -> None:
-        """SIGKILL the environment's process group; its output keeps draining until EOF."""
+        """SIGKILL the environment's process group (frozen or not); its output keeps
+        draining until EOF."""
         if reason and self.killed_for is None:
             self.killed_for = reason
         if not self.dead:

@@ -71,7 +71,7 @@ class ExecutionManager:
 
     def __init__(self, *, state_dir: Path, clock: Any, ids: Any, log_sink: LogSink,
                  account_concurrency: int = 1000, idle_timeout_s: float = 600.0,
-                 init_timeout_s: float = 10.0) -> None:
+                 init_timeout_s: float = 10.0, freeze_idle: bool = True) -> None:
         self.state_dir = state_dir
         self.clock = clock
         self.ids = ids
@@ -79,6 +79,7 @@ class ExecutionManager:
         self.unreserved_capacity = account_concurrency
         self.idle_timeout_s = idle_timeout_s
         self.init_timeout_s = init_timeout_s
+        self.freeze_idle = freeze_idle
         self.zygote_pycache = state_dir / "pycache"
         self.zygote = Zygote(pycache_dir=self.zygote_pycache)
         self._pools: dict[tuple[str, str], FunctionPool] = {}  # (function, version)
@@ -154,14 +155,28 @@ class ExecutionManager:
         reserved = self._acquire(spec)
         pool.busy += 1
         try:
-            if pool.idle:
-                return await self._run(pool.idle.pop(), spec, request, None, [])
+            env = self._take_idle(pool)
+            if env is not None:
+                return await self._run(env, spec, request, None, [])
             return await self._cold_invoke(spec, request)
         finally:
             pool.busy -= 1
             self._function_busy[spec.function_name] -= 1
             if not reserved:
                 self._unreserved_busy -= 1
+
+    def _take_idle(self, pool: FunctionPool) -> ExecutionEnvironment | None:
+        """The most recently used idle environment that is still alive (thawed), if any;
+        environments that died while idle are disposed of."""
+        while pool.idle:
+            env = pool.idle.pop()
+            if not env.alive or self.zygote.exit_reason(env.pid).done():
+                self._dispose(env)
+                continue
+            if self.freeze_idle:
+                env.thaw()
+            return env
+        return None
 
     def _acquire(self, spec: FunctionSpec) -> bool:
         """Take one unit of concurrency (all versions of a function share its reserve)."""
@@ -339,6 +354,8 @@ class ExecutionManager:
             self._dispose(env)
             return
         env.last_used_s = self.clock.monotonic()
+        if self.freeze_idle:
+            env.freeze()
         pool.idle.append(env)
 
     def _dispose(self, env: ExecutionEnvironment) -> None:

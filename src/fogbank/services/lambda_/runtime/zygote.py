@@ -36,9 +36,11 @@ class Spawned:
 class Zygote:
     """Starts ``bootstrap.py zygote`` and turns spawn requests into environments."""
 
-    def __init__(self, *, pycache_dir: Path | None = None, start_timeout_s: float = 60.0) -> None:
+    def __init__(self, *, pycache_dir: Path | None = None, start_timeout_s: float = 60.0,
+                 spawn_timeout_s: float = 30.0) -> None:
         self.pycache_dir = pycache_dir
         self.start_timeout_s = start_timeout_s
+        self.spawn_timeout_s = spawn_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._ready: asyncio.Future[None] | None = None
@@ -46,6 +48,9 @@ class Zygote:
         self._exits: dict[int, asyncio.Future[str]] = {}
         self._next_token = 0
         self._starting: asyncio.Lock | None = None
+        # One sender at a time: concurrent sock_sendall calls on one non-blocking socket
+        # replace each other's writer callback when the buffer is full, losing requests.
+        self._sending: asyncio.Lock | None = None
 
     @property
     def alive(self) -> bool:
@@ -84,20 +89,39 @@ class Zygote:
             raise ZygoteError(f"the Lambda runtime zygote did not start: {exc}") from exc
 
     async def spawn(self, spec: dict[str, Any]) -> Spawned:
+        """Fork an environment; raises ZygoteError if that takes over ``spawn_timeout_s``
+        (queueing behind other spawns included) or the zygote goes away."""
+        try:
+            return await asyncio.wait_for(self._spawn(spec), self.spawn_timeout_s)
+        except TimeoutError as exc:
+            raise ZygoteError(
+                f"the Lambda runtime zygote did not start an environment within"
+                f" {self.spawn_timeout_s:g} s"
+            ) from exc
+
+    async def _spawn(self, spec: dict[str, Any]) -> Spawned:
         if not self.alive:
             await self.start()
-        assert self._sock is not None
+        if self._sending is None:
+            self._sending = asyncio.Lock()
         self._next_token += 1
         token = self._next_token
-        future: asyncio.Future[Spawned] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Spawned] = loop.create_future()
         self._spawns[token] = future
         message = json.dumps({"token": token, "spec": spec}).encode()
         try:
-            await asyncio.get_running_loop().sock_sendall(self._sock, message)
+            async with self._sending:
+                if self._sock is None:
+                    raise ZygoteError("the Lambda runtime zygote stopped")
+                await loop.sock_sendall(self._sock, message)
+            return await future
         except OSError as exc:
-            self._spawns.pop(token, None)
             raise ZygoteError(f"cannot reach the Lambda runtime zygote: {exc}") from exc
-        return await future
+        finally:
+            # Answered, failed or abandoned (timeout, cancel): a late "spawned" reply for the
+            # token then finds no future and closes the environment's channels, which ends it.
+            self._spawns.pop(token, None)
 
     def exit_reason(self, pid: int) -> asyncio.Future[str]:
         """Resolves with ``exit status N`` / ``signal: killed`` once the environment ended."""
@@ -166,7 +190,13 @@ class Zygote:
                 exit_future.set_result("signal: killed")
 
     async def stop(self) -> None:
-        """Close the channel (the zygote then kills its environments and exits)."""
+        """Close the channel (the zygote then kills its environments and exits); pending
+        spawns fail with ZygoteError."""
+        error = ZygoteError("the Lambda runtime zygote stopped")
+        for future in self._spawns.values():
+            if not future.done():
+                future.set_exception(error)
+        self._spawns.clear()
         if self._sock is not None:
             try:
                 asyncio.get_running_loop().remove_reader(self._sock.fileno())
