@@ -61,6 +61,13 @@ def malformed(table: str, rng: random.Random) -> tuple[str, Any]:
         ("UpdateTimeToLive", {"TableName": table, "TimeToLiveSpecification": {}}),
         ("PutItem", {"TableName": table, "Item": {**key, "deep": _nested(40)}}),
         ("DescribeTable", {"TableName": ["list"]}),
+        ("ExecuteStatement", {"Statement": "SELECT * FROM " + garbage}),
+        ("ExecuteStatement", {"Statement": f'UPDATE "{table}" SET a = 1 WHERE pk = ?'}),
+        ("ExecuteStatement", {"Statement": f'INSERT INTO "{table}" VALUE ' + garbage}),
+        ("BatchExecuteStatement", {"Statements": []}),
+        ("ExecuteTransaction", {"TransactStatements": [
+            {"Statement": f'SELECT * FROM "{table}" WHERE pk = \'k\' AND sk = 1'},
+            {"Statement": f'DELETE FROM "{table}" WHERE pk = \'k\' AND sk = 1'}]}),
     ]
     return rng.choice(kinds)
 

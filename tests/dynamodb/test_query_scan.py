@@ -221,3 +221,14 @@ def test_query_errors(ddb, indexed):
                              KeyConditionExpression="pk = :p",
                              ExpressionAttributeValues={":p": {"S": "p"}})
     assert message == "The table does not have the specified index: nope"
+
+
+def test_filter_on_key_attributes_is_rejected_in_query_only(ddb, filled):
+    code, message = error_of(ddb.query, TableName=filled, KeyConditionExpression="pk = :p",
+                             FilterExpression="sk > :n",
+                             ExpressionAttributeValues={":p": {"S": "p"}, ":n": {"N": "1"}})
+    assert message == ("Filter Expression can only contain non-primary key attributes: "
+                       "Primary key attribute: sk")
+    scanned = ddb.scan(TableName=filled, FilterExpression="sk > :n",
+                       ExpressionAttributeValues={":n": {"N": "47"}})
+    assert scanned["Count"] == 2

@@ -41,6 +41,30 @@ def test_describe_counts_items_and_sizes(ddb, make_table):
     assert table["TableId"] and table["CreationDateTime"]
 
 
+def test_counts_follow_every_write(ddb, make_table):
+    name = make_table("S", extra_definitions=[{"AttributeName": "g", "AttributeType": "S"}],
+                      GlobalSecondaryIndexes=[{
+                          "IndexName": "byG", "Projection": {"ProjectionType": "ALL"},
+                          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}])
+
+    def stats():
+        table = ddb.describe_table(TableName=name)["Table"]
+        index = table["GlobalSecondaryIndexes"][0]
+        return table["ItemCount"], table["TableSizeBytes"], index["ItemCount"], index[
+            "IndexSizeBytes"]
+
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "g": {"S": "x"}})  # 2 + 1 + 1 + 1
+    ddb.put_item(TableName=name, Item={"pk": {"S": "b"}})  # 2 + 1
+    assert stats() == (2, 8, 1, 5)
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "g": {"S": "xyz"}})
+    assert stats() == (2, 10, 1, 7)
+    ddb.update_item(TableName=name, Key={"pk": {"S": "b"}}, UpdateExpression="SET g = :g",
+                    ExpressionAttributeValues={":g": {"S": "q"}})
+    assert stats() == (2, 12, 2, 12)
+    ddb.batch_write_item(RequestItems={name: [{"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]})
+    assert stats() == (1, 5, 1, 5)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"AttributeDefinitions": [{"AttributeName": "x", "AttributeType": "S"}],
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from tests.lambda_.conftest import ROLE, LambdaHarness, zip_bytes
 
 PROBE = """
-    import os, sys, tempfile
+    import os, subprocess, sys, tempfile
 
     def can_import(name):
         try:
@@ -21,6 +22,10 @@ PROBE = """
         except ImportError:
             return False
 
+    def boto3_client_works():
+        import boto3
+        return boto3.client("s3").meta.region_name == os.environ["AWS_REGION"]
+
     def handler(event, context):
         tmp = tempfile.gettempdir()
         with open(os.path.join(tmp, "scratch.txt"), "w") as out:
@@ -28,7 +33,13 @@ PROBE = """
         return {
             "imports": {name: can_import(name) for name in
                         ("fogbank", "yaml", "pydantic", "boto3", "botocore", "urllib3",
-                         "dateutil", "jmespath", "s3transfer", "json")},
+                         "dateutil", "jmespath", "s3transfer", "json", "certifi",
+                         "_distutils_hack")},
+            "boto3_works": boto3_client_works(),
+            "subprocess_python": subprocess.run(
+                ["python3", "-c", "import sys, importlib.util as u; print(sys.version_info[:2],"
+                 " 'leak' if u.find_spec('yaml') else 'isolated')"],
+                capture_output=True, text=True).stdout.strip(),
             "environ": dict(os.environ),
             "cwd": os.getcwd(),
             "tmp": tmp,
@@ -53,6 +64,9 @@ def test_only_the_stdlib_and_the_runtime_bundle_are_importable(probe: dict) -> N
     assert imports["fogbank"] is False
     assert imports["yaml"] is False
     assert imports["pydantic"] is False
+    assert imports["certifi"] is False  # imported with boto3 in the zygote, then forgotten
+    assert imports["_distutils_hack"] is False
+    assert probe["boto3_works"] is True
     for bundled in ("boto3", "botocore", "urllib3", "dateutil", "jmespath", "s3transfer", "json"):
         assert imports[bundled] is True, bundled
 
@@ -78,7 +92,16 @@ def test_environment_is_lambdas_not_fogbanks(probe: dict, lam: LambdaHarness) ->
         assert environ[key], key
 
 
-def test_tmp_is_private_to_the_environment(probe: dict, lam: LambdaHarness) -> None:
+def test_python_on_path_is_the_runtimes_without_fogbanks_packages(probe: dict) -> None:
+    major, minor = sys.version_info[:2]
+    assert probe["subprocess_python"] == f"({major}, {minor}) isolated"
+    assert not probe["environ"]["PATH"].startswith(str(Path(sys.executable).parent))
+
+
+def test_tempfile_and_tmpdir_point_into_a_per_environment_directory(
+        probe: dict, lam: LambdaHarness) -> None:
+    """Only TMPDIR/tempfile are private: a literal ``/tmp/x`` is the host's /tmp (a
+    documented deviation; a private mount needs root)."""
     assert probe["environ"]["TMPDIR"] == probe["tmp"]
     assert Path(probe["tmp"]).resolve().is_relative_to(lam.state_dir.resolve())
     assert (Path(probe["tmp"]) / "scratch.txt").is_file()

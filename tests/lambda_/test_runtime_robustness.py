@@ -8,7 +8,6 @@ import base64
 import json
 import os
 import signal
-import time
 
 from tests.lambda_.conftest import LambdaHarness
 
@@ -186,3 +185,33 @@ def test_tracebacks_show_only_the_users_frames(lam: LambdaHarness) -> None:
     trace = payload_of(result)["stackTrace"]
     assert [line.split(", in ")[1].split("\n")[0] for line in trace] == ["handler", "inner"]
     assert "bootstrap.py" not in base64.b64decode(result["LogResult"]).decode()
+
+
+def test_reservations_shrink_the_unreserved_pool(lam: LambdaHarness) -> None:
+    reserved_by = lam.create("def handler(event, context):\n    return 1\n")
+    unreserved = lam.create("""
+        import time
+        def handler(event, context):
+            time.sleep(1.0)
+            return "ok"
+    """)
+    available = lam.call("GetAccountSettings")["AccountLimit"]["UnreservedConcurrentExecutions"]
+    lam.call("PutFunctionConcurrency", FunctionName=reserved_by,
+             ReservedConcurrentExecutions=available - 100)
+    try:
+        settings = lam.call("GetAccountSettings")
+        assert settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 100
+
+        async def burst() -> list[object]:
+            calls = [lam.dispatcher.call("lambda", "Invoke", {"FunctionName": unreserved})
+                     for _ in range(101)]
+            return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True),
+                                          HANG_GUARD_S)
+
+        outcomes = lam.run(burst())
+        throttled = [o for o in outcomes if isinstance(o, Exception)]
+        assert len(throttled) == 1
+        assert getattr(throttled[0], "error_code", "") == "TooManyRequestsException"
+    finally:
+        lam.call("DeleteFunctionConcurrency", FunctionName=reserved_by)
+        lam.run(retire(lam, unreserved))

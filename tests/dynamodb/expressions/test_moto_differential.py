@@ -11,6 +11,8 @@ Where moto deviates from AWS we follow AWS and skip those cases here (each liste
   undefined ``#name`` or ``:value``); AWS answers with a ValidationException, as we do.
 - moto's ``begins_with`` and ``contains`` only handle strings, sets and lists; AWS also
   supports binary values (``begins_with(b, :bytes)``), as we do.
+- moto keeps only one element when a projection names several indexes of one list
+  (``l[2], l[0]``); AWS returns the named elements in list order, as we do.
 - moto accepts ``BETWEEN :hi AND :lo`` (lower > upper); AWS rejects it with a
   ValidationException, as we do.
 """
@@ -36,6 +38,8 @@ moto = pytest.importorskip("moto")
 from botocore.exceptions import ClientError  # noqa: E402
 
 KEY = {"id": {"S": "k"}}
+SORT_NUMBERS = ["-5", "0", "1.5", "2", "10", "100"]
+SORT_STRINGS = ["a", "ab", "abc", "b", "B", "\u00e9"]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +56,17 @@ def dynamodb() -> Iterator[Any]:
                 TableName="t", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                 BillingMode="PAY_PER_REQUEST")
+            for table, sort_type in (("qn", "N"), ("qs", "S")):
+                client.create_table(
+                    TableName=table, BillingMode="PAY_PER_REQUEST",
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                               {"AttributeName": "sk", "KeyType": "RANGE"}],
+                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                          {"AttributeName": "sk", "AttributeType": sort_type}])
+            for sort_key in SORT_NUMBERS:
+                client.put_item(TableName="qn", Item={"pk": {"S": "h"}, "sk": {"N": sort_key}})
+            for sort_key in SORT_STRINGS:
+                client.put_item(TableName="qs", Item={"pk": {"S": "h"}, "sk": {"S": sort_key}})
             yield client
 
 
@@ -287,3 +302,90 @@ def test_updates_match_moto(dynamodb, text, values) -> None:
         assert ours == theirs
     else:
         assert values_equal({"M": ours}, {"M": theirs}), (ours, theirs)
+
+
+# --- projections ---------------------------------------------------------------------------------
+
+PROJECTIONS = ["n, s", "m.x", "m.deep.y, l[0]", "l[1]", "nope, m.nope", "#d.y"]
+
+
+@pytest.mark.parametrize("text", PROJECTIONS)
+def test_projections_match_moto(dynamodb, text) -> None:
+    names = {"#d": "m"} if "#d" in text else None
+    dynamodb.put_item(TableName="t", Item={**KEY, **BASE})
+    params: dict[str, Any] = {"ProjectionExpression": text}
+    if names:
+        params["ExpressionAttributeNames"] = names
+    theirs = dynamodb.get_item(TableName="t", Key=KEY, **params).get("Item", {})
+    ours = ex.project(ex.parse_projection(text, ex.ExpressionContext(names, None)),
+                      {**KEY, **BASE})
+    assert values_equal({"M": ours}, {"M": theirs}), (ours, theirs)
+
+
+def test_documented_deviation_projection_of_several_list_indexes(dynamodb) -> None:
+    dynamodb.put_item(TableName="t", Item={**KEY, **BASE})
+    theirs = dynamodb.get_item(TableName="t", Key=KEY, ProjectionExpression="l[2], l[0]")
+    assert theirs["Item"] == {"l": {"L": [{"S": "a"}]}}
+    ours = ex.project(ex.parse_projection("l[2], l[0]", ex.ExpressionContext(None, None)),
+                      {**KEY, **BASE})
+    assert ours == {"l": {"L": [{"S": "a"}, {"S": "c"}]}}
+
+
+# --- key conditions ------------------------------------------------------------------------------
+
+KEY_CONDITIONS = [
+    ("qn", "pk = :h", {}), ("qn", "pk = :h AND sk = :a", {":a": {"N": "2.0"}}),
+    ("qn", "pk = :h AND sk < :a", {":a": {"N": "2"}}),
+    ("qn", "pk = :h AND sk <= :a", {":a": {"N": "2"}}),
+    ("qn", "sk > :a AND pk = :h", {":a": {"N": "1.5"}}),
+    ("qn", "pk = :h AND sk >= :a", {":a": {"N": "-5"}}),
+    ("qn", "pk = :h AND sk BETWEEN :a AND :b", {":a": {"N": "0"}, ":b": {"N": "10"}}),
+    ("qs", "pk = :h AND begins_with(sk, :a)", {":a": {"S": "ab"}}),
+    ("qs", "pk = :h AND sk < :a", {":a": {"S": "a"}}),
+    ("qs", "pk = :h AND sk BETWEEN :a AND :b", {":a": {"S": "B"}, ":b": {"S": "b"}}),
+]
+
+
+@pytest.mark.parametrize(("table", "text", "values"), KEY_CONDITIONS)
+def test_key_conditions_match_moto(dynamodb, table, text, values) -> None:
+    values = {":h": {"S": "h"}, **values}
+    theirs = [item["sk"] for item in dynamodb.query(
+        TableName=table, KeyConditionExpression=text, ExpressionAttributeValues=values)["Items"]]
+    condition = ex.parse_key_condition(text, ex.ExpressionContext(None, values),
+                                       hash_key="pk", range_key="sk")
+    kind = "N" if table == "qn" else "S"
+    candidates = SORT_NUMBERS if table == "qn" else SORT_STRINGS
+    ours = [{kind: key} for key in candidates if condition.range_matches({kind: key})]
+    assert condition.hash_value == {"S": "h"}
+    assert sorted(map(str, ours)) == sorted(map(str, theirs))
+
+
+# --- legacy Expected -----------------------------------------------------------------------------
+
+EXPECTED = [
+    {"n": {"Value": {"N": "5"}}}, {"n": {"Value": {"N": "6"}}},
+    {"n": {"Exists": False}}, {"nope": {"Exists": False}},
+    {"n": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "4"}]}},
+    {"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "x"}]}},
+    {"ss": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "a"}]}},
+    {"ss": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "a"}]}},
+    {"n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "1"}, {"N": "5"}]}},
+    {"n": {"ComparisonOperator": "IN", "AttributeValueList": [{"N": "1"}, {"N": "5"}]}},
+    {"nope": {"ComparisonOperator": "NULL"}}, {"n": {"ComparisonOperator": "NOT_NULL"}},
+    {"n": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "5"}]}},
+]
+
+
+@pytest.mark.parametrize("expected", EXPECTED)
+def test_expected_matches_moto(dynamodb, expected) -> None:
+    dynamodb.put_item(TableName="t", Item={**KEY, **BASE})
+    try:
+        dynamodb.update_item(TableName="t", Key=KEY, Expected=expected,
+                             AttributeUpdates={"probe": {"Action": "PUT",
+                                                         "Value": {"S": "p"}}})
+        theirs = True
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
+        theirs = False
+    ours = ex.evaluate(ex.condition_from_expected(expected, None), {**KEY, **BASE})
+    assert ours == theirs

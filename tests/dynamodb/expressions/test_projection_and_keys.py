@@ -149,3 +149,17 @@ def test_hash_only_table_rejects_range_condition() -> None:
     ctx = ex.ExpressionContext(None, {":h": S("H"), ":a": S("a")})
     assert error(ex.parse_key_condition, "pk = :h AND attr9 = :a", ctx, hash_key="pk",
                  range_key=None) == "Query key condition not supported"
+
+
+def test_key_value_types_checked_when_schema_types_given() -> None:
+    message = ("One or more parameter values were invalid: Condition parameter type does not "
+               "match schema type")
+    ctx = ex.ExpressionContext(None, {":h": N(1), ":a": S("a")})
+    assert error(ex.parse_key_condition, "pk = :h AND sk > :a", ctx, hash_key="pk",
+                 range_key="sk", key_types={"pk": "S", "sk": "S"}) == message
+    ctx = ex.ExpressionContext(None, {":h": S("x"), ":a": S("a")})
+    assert ex.parse_key_condition("pk = :h AND sk > :a", ctx, hash_key="pk", range_key="sk",
+                                  key_types={"pk": "S", "sk": "S"}).range_op == ">"
+    assert error(ex.key_condition_from_legacy,
+                 {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}},
+                 hash_key="pk", range_key=None, key_types={"pk": "S"}) == message

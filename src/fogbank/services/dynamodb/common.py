@@ -29,19 +29,16 @@ class DynamoBase(Provider):
     # -- table metadata (cached: the hot paths never read it from SQLite) -----------------
 
     def table(self, name: Any) -> TableMeta:
+        """The table named ``name`` (or given by its ARN, as the API allows)."""
         cached = self._tables.get(name) if isinstance(name, str) else None
         if cached is not None:
             return cached
         if not isinstance(name, str) or not name:
             raise ValidationException("1 validation error detected: Value null at 'tableName' "
                                       "failed to satisfy constraint: Member must not be null")
-        if name.startswith("arn:") and "/" in name:
-            name = name.rsplit("/", 1)[-1] if ":table/" in name else name
-            name = name.split(":table/", 1)[-1].split("/", 1)[0]
-            cached = self._tables.get(name)
-            if cached is not None:
-                return cached
-        loaded = self.store.load_table(name)
+        if name.startswith("arn:") and ":table/" in name:
+            name = name.split(":table/", 1)[1].split("/", 1)[0]
+        loaded = self._tables.get(name) or self.store.load_table(name)
         if loaded is None:
             raise ResourceNotFoundException(
                 f"Requested resource not found: Table: {name} not found")

@@ -82,18 +82,6 @@ class TransactionConflictException(ServiceError):
     status = 400
 
 
-class ExpiredIteratorException(ServiceError):
-    """A DynamoDB Streams shard iterator is older than 15 minutes."""
-
-    status = 400
-
-
-class TrimmedDataAccessException(ServiceError):
-    """A sequence number is older than the stream's 24-hour retention."""
-
-    status = 400
-
-
 class DuplicateItemException(ServiceError):
     """A PartiQL INSERT found an item with the same primary key."""
 

@@ -87,8 +87,11 @@ class ItemOperations(DynamoBase):
                               {"ConditionExpression": condition_expression})
             condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
             ectx.check_all_used()
+        # The old item matters only to a condition, ALL_OLD, index entries or the stream.
+        needs_old = condition is not None or returns == "ALL_OLD" or bool(table.indexes) \
+            or table.stream_arn is not None
         with self.db.transaction() as conn:
-            old = self.store.get(table, key, conn)
+            old = self.store.get(table, key, conn) if needs_old else None
             check_condition(condition, old, return_values_on_condition_check_failure)
             self.store.write(conn, table, key, old, item, size_bytes=size,
                              now_s=self.clock.now())

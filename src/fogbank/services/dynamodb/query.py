@@ -88,6 +88,32 @@ def resolve_select(select: str | None, index: IndexMeta | None, has_projection: 
     return select
 
 
+def top_level_names(node: Any) -> set[str]:
+    """Top-level attribute names a parsed condition reads (walks the expression tree)."""
+    names: set[str] = set()
+    path = getattr(node, "path", None)
+    if isinstance(path, tuple) and path:
+        names.add(str(path[0]))
+    children = getattr(node, "__dataclass_fields__", None)
+    if children:
+        for name in children:
+            child = getattr(node, name)
+            for member in child if isinstance(child, tuple | list) else (child,):
+                if hasattr(member, "__dataclass_fields__"):
+                    names |= top_level_names(member)
+    return names
+
+
+def check_filter_on_keys(filter_: Any, key_names: tuple[str, ...]) -> None:
+    if filter_ is None:
+        return
+    used = top_level_names(getattr(filter_, "root", filter_))
+    for name in key_names:
+        if name in used:
+            raise ValidationException("Filter Expression can only contain non-primary key "
+                                      f"attributes: Primary key attribute: {name}")
+
+
 def check_limit(limit: int | None) -> None:
     if limit is not None and limit < 1:
         raise ValidationException(
@@ -209,6 +235,7 @@ class QueryOperations(DynamoBase):
                                       "parameter must be specified in the request.")
         filter_ = rx.filter_condition(ectx, filter_expression, query_filter,
                                       conditional_operator)
+        check_filter_on_keys(filter_, tuple(name for name in (hash_key, range_key) if name))
         projection = rx.projection(ectx, projection_expression, attributes_to_get)
         ectx.check_all_used()
         plan = self._plan(table, index_name, select, projection, filter_, limit)

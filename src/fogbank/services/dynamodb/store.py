@@ -9,6 +9,8 @@ One database file (``dynamodb.db``, WAL) under the service's state directory:
 - ``ddb_index_entries``: ``(index_id, hk, rk, thk, trk)`` — the index key then the table key;
   index reads join back to ``ddb_items``. Entries exist only for items that carry the index
   key attributes (sparse indexes).
+- ``ddb_stats``: item count and bytes per table (``scope = table_id``) and per index
+  (``scope = -index_id``), kept by triggers so DescribeTable never counts rows.
 - stream tables (``streamlog.py``) and ``ddb_tx_tokens`` (transaction idempotency).
 
 Every write (item, its index entries, its stream record) happens inside the caller's
@@ -38,7 +40,29 @@ CREATE INDEX IF NOT EXISTS ddb_items_expiry ON ddb_items(table_id, expires)
   WHERE expires IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ddb_index_entries (
   index_id INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, thk BLOB NOT NULL,
-  trk BLOB NOT NULL, PRIMARY KEY (index_id, hk, rk, thk, trk)) WITHOUT ROWID;
+  trk BLOB NOT NULL, size INTEGER NOT NULL,
+  PRIMARY KEY (index_id, hk, rk, thk, trk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ddb_stats (
+  scope INTEGER PRIMARY KEY, item_count INTEGER NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0);
+CREATE TRIGGER IF NOT EXISTS ddb_items_inserted AFTER INSERT ON ddb_items BEGIN
+  UPDATE ddb_stats SET item_count = item_count + 1, size_bytes = size_bytes + NEW.size
+  WHERE scope = NEW.table_id; END;
+CREATE TRIGGER IF NOT EXISTS ddb_items_updated AFTER UPDATE OF size ON ddb_items BEGIN
+  UPDATE ddb_stats SET size_bytes = size_bytes + NEW.size - OLD.size
+  WHERE scope = NEW.table_id; END;
+CREATE TRIGGER IF NOT EXISTS ddb_items_deleted AFTER DELETE ON ddb_items BEGIN
+  UPDATE ddb_stats SET item_count = item_count - 1, size_bytes = size_bytes - OLD.size
+  WHERE scope = OLD.table_id; END;
+CREATE TRIGGER IF NOT EXISTS ddb_entries_inserted AFTER INSERT ON ddb_index_entries BEGIN
+  UPDATE ddb_stats SET item_count = item_count + 1, size_bytes = size_bytes + NEW.size
+  WHERE scope = -NEW.index_id; END;
+CREATE TRIGGER IF NOT EXISTS ddb_entries_updated AFTER UPDATE OF size ON ddb_index_entries BEGIN
+  UPDATE ddb_stats SET size_bytes = size_bytes + NEW.size - OLD.size
+  WHERE scope = -NEW.index_id; END;
+CREATE TRIGGER IF NOT EXISTS ddb_entries_deleted AFTER DELETE ON ddb_index_entries BEGIN
+  UPDATE ddb_stats SET item_count = item_count - 1, size_bytes = size_bytes - OLD.size
+  WHERE scope = -OLD.index_id; END;
 CREATE TABLE IF NOT EXISTS ddb_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS ddb_tx_tokens (
   token TEXT PRIMARY KEY, digest TEXT NOT NULL, created_s REAL NOT NULL, response TEXT NOT NULL);
@@ -81,24 +105,29 @@ class ItemStore:
             "INSERT INTO ddb_tables(name, table_id, meta) VALUES (?, ?, ?) ON CONFLICT(name)"
             " DO UPDATE SET meta = excluded.meta",
             (table.name, table.table_id, json.dumps(table.to_doc())))
+        scopes = [(table.table_id,)] + [(-index.index_id,) for index in table.indexes.values()]
+        conn.executemany("INSERT OR IGNORE INTO ddb_stats(scope) VALUES (?)", scopes)
 
     def drop_table(self, conn: sqlite3.Connection, table: TableMeta) -> None:
         conn.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.table_id,))
         for index in table.indexes.values():
             self.drop_index_entries(conn, index)
+        conn.execute("DELETE FROM ddb_stats WHERE scope = ?", (table.table_id,))
         conn.execute("DELETE FROM ddb_tables WHERE name = ?", (table.name,))
 
     def drop_index_entries(self, conn: sqlite3.Connection, index: IndexMeta) -> None:
         conn.execute("DELETE FROM ddb_index_entries WHERE index_id = ?", (index.index_id,))
+        conn.execute("DELETE FROM ddb_stats WHERE scope = ?", (-index.index_id,))
 
     def backfill_index(self, conn: sqlite3.Connection, table: TableMeta, index: IndexMeta) -> None:
-        rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
+        conn.execute("INSERT OR IGNORE INTO ddb_stats(scope) VALUES (?)", (-index.index_id,))
+        rows = conn.execute("SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?",
                             (table.table_id,)).fetchall()
-        for hk, rk, raw in rows:
+        for hk, rk, raw, size in rows:
             index_key = index.key_bytes(decode_item(raw))
             if index_key is not None:
-                conn.execute("INSERT OR REPLACE INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
-                             (index.index_id, index_key[0], index_key[1], hk, rk))
+                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?, ?)",
+                             (index.index_id, index_key[0], index_key[1], hk, rk, size))
 
     def recompute_expiry(self, conn: sqlite3.Connection, table: TableMeta) -> None:
         rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
@@ -110,16 +139,16 @@ class ItemStore:
 
     def table_stats(self, table: TableMeta) -> tuple[int, int]:
         """``(item count, total size in bytes)`` of a table."""
-        row = self.db.query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items"
-                            " WHERE table_id = ?", (table.table_id,))[0]
-        return int(row[0]), int(row[1])
+        return self._stats(table.table_id)
 
     def index_stats(self, table: TableMeta, index: IndexMeta) -> tuple[int, int]:
-        row = self.db.query(
-            "SELECT COUNT(*), COALESCE(SUM(i.size), 0) FROM ddb_index_entries e JOIN ddb_items i"
-            " ON i.table_id = ? AND i.hk = e.thk AND i.rk = e.trk WHERE e.index_id = ?",
-            (table.table_id, index.index_id))[0]
-        return int(row[0]), int(row[1])
+        """``(entry count, bytes)`` of an index (bytes count whole items, not projections)."""
+        return self._stats(-index.index_id)
+
+    def _stats(self, scope: int) -> tuple[int, int]:
+        rows = self.db.query("SELECT item_count, size_bytes FROM ddb_stats WHERE scope = ?",
+                             (scope,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
     # -- items ----------------------------------------------------------------------------
 
@@ -144,21 +173,29 @@ class ItemStore:
             conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
                          (table.table_id, key[0], key[1]))
         else:
-            conn.execute("INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)"
+                         " ON CONFLICT(table_id, hk, rk) DO UPDATE SET item = excluded.item,"
+                         " size = excluded.size, expires = excluded.expires",
                          (table.table_id, key[0], key[1], encode_item(new), size_bytes,
                           table.ttl_expiry(new)))
         for index in table.indexes.values():
             old_key = index.key_bytes(old) if old is not None else None
             new_key = index.key_bytes(new) if new is not None else None
             if old_key == new_key:
+                if new_key is not None:
+                    conn.execute("UPDATE ddb_index_entries SET size = ? WHERE index_id = ?"
+                                 " AND hk = ? AND rk = ? AND thk = ? AND trk = ? AND size != ?",
+                                 (size_bytes, index.index_id, new_key[0], new_key[1], key[0],
+                                  key[1], size_bytes))
                 continue
             if old_key is not None:
                 conn.execute("DELETE FROM ddb_index_entries WHERE index_id = ? AND hk = ?"
                              " AND rk = ? AND thk = ? AND trk = ?",
                              (index.index_id, old_key[0], old_key[1], key[0], key[1]))
             if new_key is not None:
-                conn.execute("INSERT OR REPLACE INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
-                             (index.index_id, new_key[0], new_key[1], key[0], key[1]))
+                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?, ?)",
+                             (index.index_id, new_key[0], new_key[1], key[0], key[1],
+                              size_bytes))
         if table.stream_arn and table.stream_view_type and old != new:
             record = build_record(table, old, new, now_s=now_s, event_id=self.ids.hex(32),
                                   region=self.region, user_identity=user_identity)

@@ -33,22 +33,21 @@ def invalid(message: str) -> ValidationException:
     return ValidationException(_INVALID + message)
 
 
-def _number_error(text: str) -> ValidationException:
+def _number_error() -> ValidationException:
     return ValidationException("A value provided cannot be converted into a number")
 
 
 def parse_number(text: str) -> Decimal:
     """The Decimal of a DynamoDB number text, raising AWS's range and precision errors."""
     if not isinstance(text, str) or not _NUMBER_TEXT.fullmatch(text):
-        raise _number_error(str(text))
+        raise _number_error()
     try:
         value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid text
-        raise _number_error(text) from exc
+        raise _number_error() from exc
     if not value:
         return Decimal(0)
-    sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
+    digits = value.as_tuple().digits
     stripped = "".join(map(str, digits)).strip("0")
     if len(stripped) > MAX_SIGNIFICANT_DIGITS:
         raise ValidationException(

@@ -17,6 +17,25 @@ Deviations from AWS:
 - Event invocations have no destinations or dead-letter queues; the payload limit for them
   is 1 MB. The Runtime API (``AWS_LAMBDA_RUNTIME_API``) is not served.
 - Resource policies are stored and returned but not enforced.
+- ``/tmp`` is private only through ``TMPDIR`` (so ``tempfile``): each environment gets its
+  own directory, removed when the environment ends. A handler that writes a literal
+  ``/tmp/x`` writes the host's ``/tmp`` (a private mount namespace would need root).
+- Memory: the environment's RSS is polled every 20 ms from 50 ms into an invoke, plus its
+  peak RSS (``ru_maxrss``) when the invoke ends; an allocation spike shorter than a poll can
+  go unseen until then, and child processes the handler starts are not counted.
+- Idle environments are frozen (SIGSTOP on their process group, SIGCONT before the next
+  invoke), as Lambda freezes an idle sandbox: background threads and child processes only
+  run during invokes. A child that starts its own session is not frozen. One that the
+  handler left running and that later ends the process does so during a following invoke
+  (``Runtime.ExitError``), as on AWS; an environment found dead while idle is replaced.
+- ``PATH`` starts with a directory of ``python``/``python3``/``python3.X`` shims standing for
+  Lambda's ``/var/lang/bin``: fogbank's interpreter run with ``-S``, so a handler's
+  ``subprocess.run(["python3", ...])`` sees the stdlib and ``PYTHONPATH`` (code,
+  requirements, layers) but not fogbank's packages; there is no ``pip`` there. Layers'
+  ``bin`` directories stand for ``/opt/bin``; other host tools come from the host's
+  ``/usr/local/bin:/usr/bin:/bin``.
+- A burst of cold starts is forked one at a time by one zygote process; a spawn waiting
+  longer than 30 s fails the invoke with ``ServiceException``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,16 @@ item, ``apply.apply_update`` applies an update plan, ``projection.project`` sele
 ``key_conditions`` turns a KeyConditionExpression into partition value + sort-key range, and
 ``legacy`` converts Expected/QueryFilter/ScanFilter/KeyConditions/AttributeUpdates/
 AttributesToGet into the same trees.
+
+Limits enforced as AWS does: 4096 bytes of expression text, 300 operators, 100 IN operands,
+32 path levels. Deviations from AWS (or AWS behaviour we could not confirm):
+- ``size()`` of a string counts characters (code points).
+- An arithmetic result needing more than 38 significant digits is rejected with the
+  38-digit error rather than rounded.
+- Messages we could not confirm from AWS and wrote in AWS's style: key conditions on nested
+  paths or comparing two paths, the legacy "Exists and ComparisonOperator cannot be used
+  together" / "Value and AttributeValueList cannot be used together" / "Action ADD is not
+  supported for the type ...", and "The document path has too many nesting levels".
 """
 
 from fogbank.services.dynamodb.expressions.apply import apply_update

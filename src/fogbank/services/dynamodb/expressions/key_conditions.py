@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -20,7 +21,7 @@ from fogbank.services.dynamodb.expressions.nodes import (
     ValueOperand,
 )
 from fogbank.services.dynamodb.expressions.parser import Parser, ValueCheck
-from fogbank.services.dynamodb.types import compare, values_equal
+from fogbank.services.dynamodb.types import compare, type_of, values_equal
 
 KIND = "KeyConditionExpression"
 AttributeValue = dict[str, Any]
@@ -117,9 +118,10 @@ def parse_key_condition_cached(text: str, names_key: tuple[tuple[str, str], ...]
 
 
 def build_key_condition(leaves: list[tuple[str, str, list[AttributeValue]]], *,
-                        hash_key: str, range_key: str | None,
-                        prefix: str = "") -> KeyCondition:
-    """Check (attribute, op, values) leaves against the key schema; AWS's messages."""
+                        hash_key: str, range_key: str | None, prefix: str = "",
+                        key_types: Mapping[str, str] | None = None) -> KeyCondition:
+    """Check (attribute, op, values) leaves against the key schema; AWS's messages.
+    ``key_types`` (attribute name -> "S"/"N"/"B") enables AWS's type check of the values."""
     by_attribute: dict[str, tuple[str, list[AttributeValue]]] = {}
     for attribute, op, values in leaves:
         if attribute in by_attribute:
@@ -134,6 +136,13 @@ def build_key_condition(leaves: list[tuple[str, str, list[AttributeValue]]], *,
                 f"Query condition missed key schema element: {range_key or hash_key}"
                 if range_key and range_key not in by_attribute
                 else "Query key condition not supported")
+    if key_types:
+        for attribute, (_, values) in by_attribute.items():
+            expected = key_types.get(attribute)
+            if expected and any(type_of(value) != expected for value in values):
+                raise ValidationException(
+                    "One or more parameter values were invalid: Condition parameter type does "
+                    "not match schema type")
     hash_op, hash_values = by_attribute[hash_key]
     if hash_op != "=":
         raise ValidationException("Query key condition not supported")
@@ -144,11 +153,14 @@ def build_key_condition(leaves: list[tuple[str, str, list[AttributeValue]]], *,
 
 
 def parse_key_condition(text: str, ctx: ExpressionContext, *, hash_key: str,
-                        range_key: str | None) -> KeyCondition:
+                        range_key: str | None,
+                        key_types: Mapping[str, str] | None = None) -> KeyCondition:
+    """A KeyConditionExpression against the (table's or index's) key schema; pass
+    ``key_types`` ({"pk": "S", "sk": "N"}) to get AWS's value-type check too."""
     leaves, names_used, values_used, checks = parse_key_condition_cached(text, ctx.names_key)
     ctx.use(KIND, names_used, values_used)
     for check in checks:
         check(ctx.values)
     return build_key_condition(
         [(leaf.attribute, leaf.op, [ctx.values[v] for v in leaf.operands]) for leaf in leaves],
-        hash_key=hash_key, range_key=range_key, prefix=f"Invalid {KIND}: ")
+        hash_key=hash_key, range_key=range_key, prefix=f"Invalid {KIND}: ", key_types=key_types)

@@ -103,7 +103,7 @@ def _comparison(attribute: str, operator: str, arguments: list[Any], values: _Va
     return In(path, tuple(values.add(argument) for argument in arguments))
 
 
-def _combine(nodes: list[Node], conditional_operator: str | None, count: int) -> Node:
+def _combine(nodes: list[Node], conditional_operator: str | None) -> Node:
     operator = conditional_operator or "AND"
     if operator not in ("AND", "OR"):
         raise ValidationException(
@@ -155,7 +155,7 @@ def condition_from_expected(expected: Mapping[str, Any],
     nodes = [_expected_node(name, spec, values) for name, spec in expected.items()]
     if not nodes:
         raise invalid("Expected must not be empty") from None
-    return Condition(_combine(nodes, conditional_operator, len(nodes)), values.values)
+    return Condition(_combine(nodes, conditional_operator), values.values)
 
 
 def condition_from_filter(filter_map: Mapping[str, Any],
@@ -174,11 +174,12 @@ def condition_from_filter(filter_map: Mapping[str, Any],
                                  values))
     if not nodes:
         raise invalid("Filter must not be empty")
-    return Condition(_combine(nodes, conditional_operator, len(nodes)), values.values)
+    return Condition(_combine(nodes, conditional_operator), values.values)
 
 
 def key_condition_from_legacy(key_conditions: Mapping[str, Any], *, hash_key: str,
-                              range_key: str | None) -> KeyCondition:
+                              range_key: str | None,
+                              key_types: Mapping[str, str] | None = None) -> KeyCondition:
     """KeyConditions: EQ on the partition key; EQ/LE/LT/GE/GT/BEGINS_WITH/BETWEEN on the sort
     key."""
     leaves: list[tuple[str, str, list[Any]]] = []
@@ -190,7 +191,8 @@ def key_condition_from_legacy(key_conditions: Mapping[str, Any], *, hash_key: st
             raise ValidationException(
                 "Attempted conditional constraint is not an indexable operation")
         leaves.append((name, KEY_OPERATORS[operator], arguments))
-    return build_key_condition(leaves, hash_key=hash_key, range_key=range_key)
+    return build_key_condition(leaves, hash_key=hash_key, range_key=range_key,
+                               key_types=key_types)
 
 
 def update_from_attribute_updates(attribute_updates: Mapping[str, Any]) -> UpdatePlan:

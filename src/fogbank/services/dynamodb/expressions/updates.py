@@ -17,7 +17,6 @@ from fogbank.services.dynamodb.errors import ValidationException
 from fogbank.services.dynamodb.expressions.context import ExpressionContext
 from fogbank.services.dynamodb.expressions.nodes import ValueOperand
 from fogbank.services.dynamodb.expressions.parser import (
-    CONDITION_FUNCTIONS,
     KNOWN_FUNCTIONS,
     Parser,
     ValueCheck,
@@ -209,7 +208,7 @@ class UpdateParser(Parser):
         if self.at_function():
             name = token.text
             if name not in ("if_not_exists", "list_append"):
-                if name in KNOWN_FUNCTIONS or name in CONDITION_FUNCTIONS:
+                if name in KNOWN_FUNCTIONS:
                     raise self.error(
                         f"The function is not allowed in an update expression; function: {name}")
                 raise self.error(f"Invalid function name; function: {name}")

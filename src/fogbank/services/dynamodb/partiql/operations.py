@@ -28,6 +28,7 @@ from fogbank.services.dynamodb.partiql.translate import (
     conjuncts,
     join_and,
     key_equality,
+    split_key_condition,
 )
 from fogbank.services.dynamodb.query import QueryOperations
 from fogbank.services.dynamodb.transactions import TransactionOperations
@@ -106,26 +107,30 @@ class PartiqlOperations(ItemOperations, QueryOperations, TransactionOperations):
             raise ValidationException(
                 f"The table does not have the specified index: {parsed.index}")
         hash_key = index.hash_key if index else table.hash_key
-        partition = next((eq for eq in map(lambda n: key_equality(n, (hash_key,)),
-                                           conjuncts(parsed.where)) if eq), None)
-        filter_text = tr.condition(parsed.where) if parsed.where is not None else None
+        range_key = index.range_key if index else table.range_key
+        key_parts, rest = split_key_condition(parsed.where, hash_key, range_key)
         projection = ", ".join(tr.path(path) for path in parsed.projection) \
             if parsed.projection else None
         common: dict[str, Any] = {
             "table_name": table.name, "index_name": parsed.index,
-            "filter_expression": filter_text, "projection_expression": projection,
+            "projection_expression": projection,
             "limit": limit, "consistent_read": consistent_read,
             "exclusive_start_key": decode_token(next_token) if next_token else None,
             "return_consumed_capacity": capacity,
         }
-        if partition is not None:
-            key_text = f"{tr.path((hash_key,))} = {tr.value(partition[1])}"
+        if key_parts:
+            # WHERE fixes the partition: a Query (key conditions out of the filter, as AWS).
+            key_text = " AND ".join(tr.condition(node) for node in key_parts)
+            filter_text = tr.condition(rest) if rest is not None else None
             result = self.query(ctx, key_condition_expression=key_text,
+                                filter_expression=filter_text,
                                 scan_index_forward=not parsed.order_desc,
                                 expression_attribute_names=tr.names_or_none(),
                                 expression_attribute_values=tr.values_or_none(), **common)
         else:
-            result = self.scan(ctx, expression_attribute_names=tr.names_or_none(),
+            filter_text = tr.condition(parsed.where) if parsed.where is not None else None
+            result = self.scan(ctx, filter_expression=filter_text,
+                               expression_attribute_names=tr.names_or_none(),
                                expression_attribute_values=tr.values_or_none(), **common)
         out: dict[str, Any] = {"Items": result.get("Items", [])}
         if "LastEvaluatedKey" in result:

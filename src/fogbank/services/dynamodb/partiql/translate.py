@@ -161,3 +161,52 @@ def join_and(nodes: list[Any]) -> Any:
     for node in nodes:
         result = node if result is None else Binary("AND", (result, node))
     return result
+
+
+RANGE_OPERATORS = ("=", "<", "<=", ">", ">=", "BETWEEN")
+
+
+def paths_of(node: Any) -> set[str]:
+    """Top-level attribute names a statement tree node reads."""
+    if isinstance(node, PathRef):
+        return {str(node.path[0])}
+    if isinstance(node, Binary):
+        return set().union(*(paths_of(arg) for arg in node.args))
+    if isinstance(node, Call):
+        return set().union(set(), *(paths_of(arg) for arg in node.args))
+    if isinstance(node, Unary):
+        return paths_of(node.arg)
+    return set()
+
+
+def _is_range_condition(node: Any, range_key: str) -> bool:
+    if isinstance(node, Call) and node.name == "begins_with" and len(node.args) == 2:
+        target, prefix = node.args
+    elif isinstance(node, Binary) and node.op in RANGE_OPERATORS:
+        target, *bounds = node.args
+        return target == PathRef((range_key,)) and all(
+            isinstance(bound, Param | Literal) for bound in bounds)
+    else:
+        return False
+    return target == PathRef((range_key,)) and isinstance(prefix, Param | Literal)
+
+
+def split_key_condition(where: Any, hash_key: str, range_key: str | None
+                        ) -> tuple[list[Any], Any]:
+    """``([hash equality, optional range condition], rest of WHERE)`` when WHERE fixes the
+    partition and the rest reads no key attribute (a Query); ``([], where)`` otherwise."""
+    parts = conjuncts(where)
+    hash_part = next((node for node in parts if key_equality(node, (hash_key,))), None)
+    if hash_part is None:
+        return [], where
+    rest = [node for node in parts if node is not hash_part]
+    key_parts = [hash_part]
+    if range_key is not None:
+        range_part = next((node for node in rest if _is_range_condition(node, range_key)), None)
+        if range_part is not None:
+            key_parts.append(range_part)
+            rest = [node for node in rest if node is not range_part]
+    keys = {hash_key, range_key} - {None}
+    if any(paths_of(node) & keys for node in rest):
+        return [], where
+    return key_parts, join_and(rest)

@@ -50,11 +50,13 @@ def zygote_main(fd: int) -> None:
     import boto3  # noqa: F401  (bundled by the runtime; imported once, shared by every fork)
     import botocore.session  # noqa: F401
     _hide_installed_packages(site_dirs)
+    _forget_unbundled_modules(site_dirs)
     sys.pycache_prefix = os.environ.get("FOGBANK_PYCACHE_PREFIX") or None
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    _ignore_child_stops()
     children: set[int] = set()
     sock.send(json.dumps({"op": "ready", "pid": os.getpid()}).encode())
     while True:
@@ -114,6 +116,48 @@ def _hide_installed_packages(site_dirs: list[str]) -> None:
             return None
 
     sys.meta_path.append(BundledFinder)
+
+
+def _ignore_child_stops() -> None:
+    """Add SA_NOCLDSTOP to the SIGCHLD action: fogbank freezes idle environments (SIGSTOP /
+    SIGCONT), which must not wake the zygote twice per invoke. Python's ``signal`` module
+    cannot set flags; this uses libc's ``sigaction`` on Linux and is skipped elsewhere (the
+    zygote then only wakes more often)."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        # struct sigaction (glibc, musl; x86_64, aarch64): handler, 128-byte mask, int flags,
+        # restorer: flags sit right after the handler pointer and the mask.
+        flags_offset = ctypes.sizeof(ctypes.c_void_p) + 128
+        action = ctypes.create_string_buffer(flags_offset + 4 + 2 * ctypes.sizeof(ctypes.c_void_p))
+        if libc.sigaction(signal.SIGCHLD, None, action) != 0:
+            return
+        flags = ctypes.c_int.from_buffer(action, flags_offset)
+        flags.value |= 1  # SA_NOCLDSTOP
+        libc.sigaction(signal.SIGCHLD, action, None)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _forget_unbundled_modules(site_dirs: list[str]) -> None:
+    """Drop the modules that importing boto3 (or site's .pth files) loaded from site-packages
+    but the runtime does not bundle (certifi, _distutils_hack, ...): importing them now fails,
+    as on Lambda. Bundled modules keep their own references, so boto3 still works."""
+    prefixes = tuple(os.path.join(d, "") for d in site_dirs)
+
+    def installed(module: Any) -> bool:
+        try:
+            places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
+            return any(isinstance(p, str) and p.startswith(prefixes) for p in places)
+        except Exception:
+            return False
+
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] not in BUNDLED and installed(module):
+            del sys.modules[name]
 
 
 def _reap(sock: socket.socket, children: set[int]) -> None:

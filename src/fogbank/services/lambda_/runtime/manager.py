@@ -21,13 +21,14 @@ from fogbank.services.lambda_.runtime.environment import (
     InitResult,
     RawResult,
 )
+from fogbank.services.lambda_.runtime.interpreter import write_python_shims
 from fogbank.services.lambda_.runtime.spec import (
     FunctionSpec,
     InvokeOutcome,
     InvokeRequest,
     Throttled,
 )
-from fogbank.services.lambda_.runtime.zygote import Zygote
+from fogbank.services.lambda_.runtime.zygote import Spawned, Zygote
 
 log = logging.getLogger("fogbank.lambda.runtime")
 
@@ -82,6 +83,7 @@ class ExecutionManager:
         self.freeze_idle = freeze_idle
         self.zygote_pycache = state_dir / "pycache"
         self.zygote = Zygote(pycache_dir=self.zygote_pycache)
+        self.python_bin_dir = state_dir / "bin"
         self._pools: dict[tuple[str, str], FunctionPool] = {}  # (function, version)
         self._function_busy: dict[str, int] = {}
         self._unreserved_busy = 0
@@ -89,6 +91,7 @@ class ExecutionManager:
         self._cleanups: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
+        write_python_shims(self.python_bin_dir)
         await self.zygote.start()
         if self._reaper is None:
             self._reaper = asyncio.create_task(self._reap_forever())
@@ -212,8 +215,20 @@ class ExecutionManager:
         tmp_dir = self.state_dir / "tmp" / self.ids.hex(16)
         tmp_dir.mkdir(parents=True, exist_ok=True)
         sentinel = "\x1efogbank-" + self.ids.hex(16)
-        spawned = await self.zygote.spawn({
-            "env": spec.environment(stream, tmp_dir),
+        try:
+            spawned = await self._spawn_process(spec, stream, tmp_dir, sentinel)
+        except BaseException:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+            raise
+        return await ExecutionEnvironment.attach(
+            spawned, revision=spec.revision, log_stream_name=stream, tmp_dir=str(tmp_dir),
+            sentinel=sentinel.encode(), now_ms=self._now_ms,
+        )
+
+    async def _spawn_process(self, spec: FunctionSpec, stream: str, tmp_dir: Path,
+                             sentinel: str) -> Spawned:
+        return await self.zygote.spawn({
+            "env": spec.environment(stream, tmp_dir, self.python_bin_dir),
             "code_dir": str(spec.code_dir),
             "sys_path": spec.sys_path(),
             "tmp_dir": str(tmp_dir),
@@ -225,10 +240,6 @@ class ExecutionManager:
             "log_stream_name": stream,
             "sentinel": sentinel,
         })
-        return await ExecutionEnvironment.attach(
-            spawned, revision=spec.revision, log_stream_name=stream, tmp_dir=str(tmp_dir),
-            sentinel=sentinel.encode(), now_ms=self._now_ms,
-        )
 
     async def _run(self, env: ExecutionEnvironment, spec: FunctionSpec, request: InvokeRequest,
                    init_ms: float | None, init_lines: list[tuple[int, str]]) -> InvokeOutcome:

@@ -44,13 +44,17 @@ class FunctionSpec:
     def sys_path(self) -> list[str]:
         return [str(self.code_dir), *(str(p) for p in self.extra_paths)]
 
-    def environment(self, log_stream_name: str, tmp_dir: Path) -> dict[str, str]:
-        """The process environment exactly as Lambda builds it, plus the function's own."""
-        bin_dir = str(Path(sys.executable).parent)
+    def environment(self, log_stream_name: str, tmp_dir: Path,
+                    python_bin_dir: Path) -> dict[str, str]:
+        """The process environment exactly as Lambda builds it, plus the function's own.
+        ``python_bin_dir`` (see ``interpreter.py``) stands where Lambda's PATH has
+        ``/var/lang/bin``, the layers' ``bin`` directories where it has ``/opt/bin``."""
         code = str(self.code_dir)
         lib_dirs = [code, f"{code}/lib", *(str(p) for p in self.lib_paths)]
+        layer_bins = [str(p.parent / "bin") for p in self.lib_paths]
         env = {
-            "PATH": os.pathsep.join([bin_dir, "/usr/local/bin", "/usr/bin", "/bin"]),
+            "PATH": os.pathsep.join([str(python_bin_dir), "/usr/local/bin", "/usr/bin/", "/bin",
+                                     *layer_bins]),
             "LD_LIBRARY_PATH": os.pathsep.join(lib_dirs),
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",

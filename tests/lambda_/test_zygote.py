@@ -1,0 +1,36 @@
+"""The zygote handle: spawns that cannot complete fail instead of hanging."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from fogbank.services.lambda_.runtime.zygote import Zygote, ZygoteError
+
+
+def spawn_request(tmp_path: Path) -> dict:
+    return {"env": {}, "code_dir": str(tmp_path), "sys_path": [str(tmp_path)],
+            "tmp_dir": str(tmp_path), "handler": "app.handler", "function_name": "f",
+            "function_version": "$LATEST", "memory_mb": 128, "log_group_name": "/aws/lambda/f",
+            "log_stream_name": "s", "sentinel": "\x1eend"}
+
+
+def test_stop_fails_pending_spawns_and_slow_spawns_time_out(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        zygote = Zygote(spawn_timeout_s=1e-6)
+        await zygote.start()
+        try:
+            with pytest.raises(ZygoteError, match="did not start an environment"):
+                await zygote.spawn(spawn_request(tmp_path))
+            zygote.spawn_timeout_s = 30.0
+            pending = asyncio.ensure_future(zygote.spawn(spawn_request(tmp_path)))
+            while not zygote._spawns:  # the request is registered, its answer not yet read
+                await asyncio.sleep(0)
+        finally:
+            await zygote.stop()
+        with pytest.raises(ZygoteError):
+            await asyncio.wait_for(pending, 10)
+
+    asyncio.run(scenario())
