@@ -35,8 +35,9 @@ def read_all(streams, stream_arn: str, iterator_type: str = "TRIM_HORIZON", **kw
 def test_insert_modify_remove_records(ddb, streams, make_table):
     table, stream_arn = stream_table(ddb, make_table, "NEW_AND_OLD_IMAGES")
     key = {"pk": {"S": "a"}}
-    ddb.put_item(TableName=table, Item={**key, "v": {"N": "1"}})
-    ddb.put_item(TableName=table, Item={**key, "v": {"N": "1"}})  # no-op: no record
+    ddb.put_item(TableName=table, Item={**key, "v": {"N": "1"}, "s": {"SS": ["a", "b"]}})
+    ddb.put_item(TableName=table, Item={**key, "v": {"N": "1.0"},  # no-op: no record
+                                        "s": {"SS": ["b", "a"]}})
     ddb.update_item(TableName=table, Key=key, UpdateExpression="SET v = :v",
                     ExpressionAttributeValues={":v": {"N": "2"}})
     ddb.delete_item(TableName=table, Key=key)
@@ -47,7 +48,7 @@ def test_insert_modify_remove_records(ddb, streams, make_table):
     assert insert["eventSource"] == "aws:dynamodb" and insert["eventVersion"] == "1.1"
     assert insert["awsRegion"] and insert["eventID"]
     assert insert["dynamodb"]["Keys"] == key
-    assert insert["dynamodb"]["NewImage"] == {**key, "v": {"N": "1"}}
+    assert insert["dynamodb"]["NewImage"]["v"] == {"N": "1"}
     assert "OldImage" not in insert["dynamodb"]
     assert modify["dynamodb"]["OldImage"]["v"] == {"N": "1"}
     assert modify["dynamodb"]["NewImage"]["v"] == {"N": "2"}
@@ -95,3 +96,18 @@ def test_errors(streams):
     assert code == "ResourceNotFoundException"
     code, _ = error_of(streams.get_records, ShardIterator="not-an-iterator")
     assert code == "ValidationException"
+
+
+def test_batch_and_transaction_writes_are_recorded(ddb, streams, make_table):
+    table, stream_arn = stream_table(ddb, make_table, "NEW_IMAGE")
+    ddb.batch_write_item(RequestItems={table: [
+        {"PutRequest": {"Item": {"pk": {"S": f"b{i}"}}}} for i in range(3)]})
+    ddb.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": table, "Key": {"pk": {"S": "b0"}}}},
+        {"Update": {"TableName": table, "Key": {"pk": {"S": "b1"}},
+                    "UpdateExpression": "SET x = :x",
+                    "ExpressionAttributeValues": {":x": {"N": "1"}}}}])
+    records = read_all(streams, stream_arn)
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records] == [
+        ("INSERT", "b0"), ("INSERT", "b1"), ("INSERT", "b2"), ("REMOVE", "b0"),
+        ("MODIFY", "b1")]

@@ -24,7 +24,9 @@ PROBE = """
 
     def boto3_client_works():
         import boto3
-        return boto3.client("s3").meta.region_name == os.environ["AWS_REGION"]
+        from botocore.httpsession import get_cert_path
+        return (boto3.client("s3").meta.region_name == os.environ["AWS_REGION"]
+                and os.path.isfile(get_cert_path(True)))  # HTTPS still has its CA bundle
 
     def handler(event, context):
         tmp = tempfile.gettempdir()

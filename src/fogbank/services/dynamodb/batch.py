@@ -15,6 +15,7 @@ from fogbank.services.dynamodb import request_expressions as rx
 from fogbank.services.dynamodb.common import DynamoBase, check_item_size
 from fogbank.services.dynamodb.errors import ValidationException
 from fogbank.services.dynamodb.model import Item, KeyBytes, TableMeta
+from fogbank.services.dynamodb.store import Deltas
 from fogbank.services.dynamodb.types import item_size_bytes, validate_item
 
 MAX_GET_KEYS = 100
@@ -127,12 +128,15 @@ class BatchOperations(DynamoBase):
             check_unique(seen)
         now_s = self.clock.now()
         units: dict[str, float] = {}
+        deltas: Deltas = {}
         with self.db.transaction() as conn:
             for table, key, item, size in writes:
-                old = self.store.get(table, key, conn)
-                self.store.write(conn, table, key, old, item, size_bytes=size, now_s=now_s)
-                written = size or (item_size_bytes(old) if old else 1)
+                old, old_size = self.store.get_sized(table, key, conn)
+                self.store.write(conn, table, key, old, item, size_bytes=size, now_s=now_s,
+                                 old_size=old_size, deltas=deltas)
+                written = size or old_size or 1
                 units[table.name] = units.get(table.name, 0.0) + max(1, -(-written // 1024))
+            self.store.flush_stats(conn, deltas)
         out: dict[str, Any] = {"UnprocessedItems": {}}
         if return_consumed_capacity in ("TOTAL", "INDEXES"):
             out["ConsumedCapacity"] = [{"TableName": name, "CapacityUnits": value,

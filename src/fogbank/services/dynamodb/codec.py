@@ -55,3 +55,11 @@ def to_text(raw: Any) -> str:
 
 def to_bytes(text: str) -> bytes:
     return base64.b64decode(text)
+
+
+def decode_items(raws: list[bytes]) -> list[Item]:
+    """Decode many stored items at once (one JSON parse for a page without binary values)."""
+    if any(raw[:1] == _BINARY_PREFIX for raw in raws):
+        return [decode_item(raw) for raw in raws]
+    decoded: list[Item] = _loads(b"[" + b",".join(raws) + b"]")
+    return decoded

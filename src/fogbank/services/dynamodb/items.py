@@ -91,9 +91,9 @@ class ItemOperations(DynamoBase):
         needs_old = condition is not None or returns == "ALL_OLD" or bool(table.indexes) \
             or table.stream_arn is not None
         with self.db.transaction() as conn:
-            old = self.store.get(table, key, conn) if needs_old else None
+            old, old_size = self.store.get_sized(table, key, conn) if needs_old else (None, None)
             check_condition(condition, old, return_values_on_condition_check_failure)
-            self.store.write(conn, table, key, old, item, size_bytes=size,
+            self.store.write(conn, table, key, old, item, size_bytes=size, old_size=old_size,
                              now_s=self.clock.now())
         out: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:
@@ -159,13 +159,13 @@ class ItemOperations(DynamoBase):
         condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
         ectx.check_all_used()
         with self.db.transaction() as conn:
-            old = self.store.get(table, key_bytes, conn)
+            old, old_size = self.store.get_sized(table, key_bytes, conn)
             check_condition(condition, old, return_values_on_condition_check_failure)
             new, changed = updated_item(table, plan, old, key)
             size = item_size_bytes(new)
             check_item_size(size)
             self.store.write(conn, table, key_bytes, old, new, size_bytes=size,
-                             now_s=self.clock.now())
+                             old_size=old_size, now_s=self.clock.now())
         out: dict[str, Any] = {}
         attributes = {"ALL_OLD": old or {}, "ALL_NEW": new,
                       "UPDATED_OLD": updated_attributes(old, changed),
@@ -201,9 +201,9 @@ class ItemOperations(DynamoBase):
         condition = rx.condition(ectx, condition_expression, expected, conditional_operator)
         ectx.check_all_used()
         with self.db.transaction() as conn:
-            old = self.store.get(table, key_bytes, conn)
+            old, old_size = self.store.get_sized(table, key_bytes, conn)
             check_condition(condition, old, return_values_on_condition_check_failure)
-            self.store.write(conn, table, key_bytes, old, None, size_bytes=0,
+            self.store.write(conn, table, key_bytes, old, None, size_bytes=0, old_size=old_size,
                              now_s=self.clock.now())
         out: dict[str, Any] = {}
         if returns == "ALL_OLD" and old is not None:

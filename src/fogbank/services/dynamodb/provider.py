@@ -43,7 +43,14 @@ class DynamoDBProvider(PartiqlOperations, ItemOperations, QueryOperations, Batch
     Deviations from AWS:
     - Tables and indexes are ACTIVE immediately (no CREATING/UPDATING phase); GSI backfill
       happens inside UpdateTable. ItemCount/TableSizeBytes are exact at every DescribeTable
-      (AWS refreshes them about every six hours).
+      (AWS refreshes them about every six hours); IndexSizeBytes counts whole items, not just
+      the projected attributes.
+    - ReturnValues UPDATED_OLD/UPDATED_NEW return every top-level attribute the update wrote
+      (whole, even when only a nested path changed); AWS returns the updated nested paths.
+    - ReturnItemCollectionMetrics is ignored and the 10 GB item collection limit of tables
+      with LSIs is not enforced. Query accepts an ExclusiveStartKey from another partition.
+    - BatchWriteItem runs in one SQLite transaction and never returns UnprocessedItems;
+      BatchGetItem returns UnprocessedKeys only past 16 MB.
     - Scan returns items in key-byte order of the partition key rather than hash order;
       parallel Scan segments split partition keys by a CRC32 of their key bytes.
     - Capacity is not throttled; ConsumedCapacity reports plausible units (4 KB reads halved

@@ -17,7 +17,7 @@ from typing import Any
 from fogbank.services.base import RequestContext, operation
 from fogbank.services.dynamodb import expressions as ex
 from fogbank.services.dynamodb import request_expressions as rx
-from fogbank.services.dynamodb.codec import decode_item
+from fogbank.services.dynamodb.codec import decode_items
 from fogbank.services.dynamodb.common import DynamoBase
 from fogbank.services.dynamodb.errors import ValidationException
 from fogbank.services.dynamodb.keys import encode_key_value, prefix_upper_bound
@@ -70,11 +70,9 @@ def resolve_select(select: str | None, index: IndexMeta | None, has_projection: 
             return "SPECIFIC_ATTRIBUTES"
         return "ALL_PROJECTED_ATTRIBUTES" if index is not None else "ALL_ATTRIBUTES"
     if has_projection and select != "SPECIFIC_ATTRIBUTES":
-        raise ValidationException(
-            "Cannot specify the AttributesToGet or ProjectionExpression when choosing to get "
-            f"{select}" if select != "COUNT" else
-            "Cannot specify the AttributesToGet or ProjectionExpression when choosing to get "
-            "only the Count")
+        what = "only the Count" if select == "COUNT" else select
+        raise ValidationException("Cannot specify the AttributesToGet or ProjectionExpression "
+                                  f"when choosing to get {what}")
     if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
         raise ValidationException("One or more parameter values were invalid: Select type "
                                   "ALL_PROJECTED_ATTRIBUTES is not supported for table scans or "
@@ -156,26 +154,31 @@ class QueryOperations(DynamoBase):
     def _page(self, plan: ReadPlan, rows: Iterator[Row], consistent: bool,
               capacity_mode: str | None) -> dict[str, Any]:
         table, index = plan.table, plan.index
-        items: list[Item] = []
-        count = scanned = read_bytes = 0
-        last: Item | None = None
+        # Limit and the 1 MB page depend only on row sizes: find the page, then decode it.
+        raws: list[bytes] = []
+        read_bytes = 0
         stopped = False
         for raw, size in rows:
-            item = decode_item(raw)
-            scanned += 1
+            raws.append(raw)
             read_bytes += size
-            last = item
-            visible = index_view(table, index, item) if index is not None and (
-                index.kind == "GSI" or plan.select != "ALL_ATTRIBUTES") else item
+            if (plan.limit is not None and len(raws) >= plan.limit) \
+                    or read_bytes >= PAGE_LIMIT_BYTES:
+                stopped = True
+                break
+        page = decode_items(raws)
+        scanned = len(page)
+        last: Item | None = page[-1] if page else None
+        use_index_view = index is not None and (
+            index.kind == "GSI" or plan.select != "ALL_ATTRIBUTES")
+        items: list[Item] = []
+        count = 0
+        for item in page:
+            visible = index_view(table, index, item) if use_index_view and index else item
             if plan.filter is None or ex.evaluate(plan.filter, visible):
                 count += 1
                 if plan.select != "COUNT":
                     items.append(ex.project(plan.projection, visible)
                                  if plan.projection is not None else visible)
-            if (plan.limit is not None and scanned >= plan.limit) \
-                    or read_bytes >= PAGE_LIMIT_BYTES:
-                stopped = True
-                break
         out: dict[str, Any] = {"Count": count, "ScannedCount": scanned}
         if plan.select != "COUNT":
             out["Items"] = items

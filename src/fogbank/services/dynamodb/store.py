@@ -10,7 +10,8 @@ One database file (``dynamodb.db``, WAL) under the service's state directory:
   index reads join back to ``ddb_items``. Entries exist only for items that carry the index
   key attributes (sparse indexes).
 - ``ddb_stats``: item count and bytes per table (``scope = table_id``) and per index
-  (``scope = -index_id``), kept by triggers so DescribeTable never counts rows.
+  (``scope = -index_id``), updated in the same transaction as each write (one UPDATE per
+  table and index touched, once per batch), so DescribeTable never counts rows.
 - stream tables (``streamlog.py``) and ``ddb_tx_tokens`` (transaction idempotency).
 
 Every write (item, its index entries, its stream record) happens inside the caller's
@@ -29,6 +30,7 @@ from fogbank.core.db import Database
 from fogbank.services.dynamodb.codec import decode_item, encode_item
 from fogbank.services.dynamodb.model import IndexMeta, Item, KeyBytes, TableMeta
 from fogbank.services.dynamodb.streamlog import StreamLog, build_record
+from fogbank.services.dynamodb.types import values_equal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ddb_tables (
@@ -40,35 +42,30 @@ CREATE INDEX IF NOT EXISTS ddb_items_expiry ON ddb_items(table_id, expires)
   WHERE expires IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ddb_index_entries (
   index_id INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, thk BLOB NOT NULL,
-  trk BLOB NOT NULL, size INTEGER NOT NULL,
-  PRIMARY KEY (index_id, hk, rk, thk, trk)) WITHOUT ROWID;
+  trk BLOB NOT NULL, PRIMARY KEY (index_id, hk, rk, thk, trk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ddb_stats (
   scope INTEGER PRIMARY KEY, item_count INTEGER NOT NULL DEFAULT 0,
   size_bytes INTEGER NOT NULL DEFAULT 0);
-CREATE TRIGGER IF NOT EXISTS ddb_items_inserted AFTER INSERT ON ddb_items BEGIN
-  UPDATE ddb_stats SET item_count = item_count + 1, size_bytes = size_bytes + NEW.size
-  WHERE scope = NEW.table_id; END;
-CREATE TRIGGER IF NOT EXISTS ddb_items_updated AFTER UPDATE OF size ON ddb_items BEGIN
-  UPDATE ddb_stats SET size_bytes = size_bytes + NEW.size - OLD.size
-  WHERE scope = NEW.table_id; END;
-CREATE TRIGGER IF NOT EXISTS ddb_items_deleted AFTER DELETE ON ddb_items BEGIN
-  UPDATE ddb_stats SET item_count = item_count - 1, size_bytes = size_bytes - OLD.size
-  WHERE scope = OLD.table_id; END;
-CREATE TRIGGER IF NOT EXISTS ddb_entries_inserted AFTER INSERT ON ddb_index_entries BEGIN
-  UPDATE ddb_stats SET item_count = item_count + 1, size_bytes = size_bytes + NEW.size
-  WHERE scope = -NEW.index_id; END;
-CREATE TRIGGER IF NOT EXISTS ddb_entries_updated AFTER UPDATE OF size ON ddb_index_entries BEGIN
-  UPDATE ddb_stats SET size_bytes = size_bytes + NEW.size - OLD.size
-  WHERE scope = -NEW.index_id; END;
-CREATE TRIGGER IF NOT EXISTS ddb_entries_deleted AFTER DELETE ON ddb_index_entries BEGIN
-  UPDATE ddb_stats SET item_count = item_count - 1, size_bytes = size_bytes - OLD.size
-  WHERE scope = -OLD.index_id; END;
 CREATE TABLE IF NOT EXISTS ddb_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS ddb_tx_tokens (
   token TEXT PRIMARY KEY, digest TEXT NOT NULL, created_s REAL NOT NULL, response TEXT NOT NULL);
 """
 
 DB_FILE_NAME = "dynamodb.db"
+Deltas = dict[int, list[int]]  # stats scope -> [item count delta, bytes delta]
+
+
+def items_equal(old: Item | None, new: Item | None) -> bool:
+    """Whether a write changed nothing (sets compared unordered, numbers numerically)."""
+    if old is None or new is None:
+        return old is new
+    return old.keys() == new.keys() and all(values_equal(old[k], new[k]) for k in old)
+
+
+def _add(deltas: Deltas, scope: int, count: int, size: int) -> None:
+    entry = deltas.setdefault(scope, [0, 0])
+    entry[0] += count
+    entry[1] += size
 
 
 def database_path(state_dir: Path) -> Path:
@@ -123,11 +120,15 @@ class ItemStore:
         conn.execute("INSERT OR IGNORE INTO ddb_stats(scope) VALUES (?)", (-index.index_id,))
         rows = conn.execute("SELECT hk, rk, item, size FROM ddb_items WHERE table_id = ?",
                             (table.table_id,)).fetchall()
+        count = total = 0
         for hk, rk, raw, size in rows:
             index_key = index.key_bytes(decode_item(raw))
             if index_key is not None:
-                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?, ?)",
-                             (index.index_id, index_key[0], index_key[1], hk, rk, size))
+                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
+                             (index.index_id, index_key[0], index_key[1], hk, rk))
+                count += 1
+                total += int(size)
+        self.flush_stats(conn, {-index.index_id: [count, total]})
 
     def recompute_expiry(self, conn: sqlite3.Connection, table: TableMeta) -> None:
         rows = conn.execute("SELECT hk, rk, item FROM ddb_items WHERE table_id = ?",
@@ -162,41 +163,67 @@ class ItemStore:
         row = conn.execute(sql, args).fetchone()
         return decode_item(row[0]) if row else None
 
+    def get_sized(self, table: TableMeta, key: KeyBytes,
+                  conn: sqlite3.Connection) -> tuple[Item | None, int | None]:
+        """The item and its stored size (``(None, None)`` when absent)."""
+        row = conn.execute("SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ?"
+                           " AND rk = ?", (table.table_id, key[0], key[1])).fetchone()
+        return (decode_item(row[0]), int(row[1])) if row else (None, None)
+
+    def flush_stats(self, conn: sqlite3.Connection, deltas: Deltas) -> None:
+        for scope, (count, size) in deltas.items():
+            if count or size:
+                conn.execute("UPDATE ddb_stats SET item_count = item_count + ?,"
+                             " size_bytes = size_bytes + ? WHERE scope = ?", (count, size, scope))
+
     def write(self, conn: sqlite3.Connection, table: TableMeta, key: KeyBytes,
               old: Item | None, new: Item | None, *, size_bytes: int, now_s: float,
+              old_size: int | None = None, deltas: Deltas | None = None,
               user_identity: dict[str, str] | None = None) -> None:
-        """Replace (``new``) or delete (``new is None``) one item with its index entries and
-        stream record. A write that changes nothing writes no stream record."""
+        """Replace (``new``) or delete (``new is None``) one item with its index entries, stream
+        record and statistics. ``old_size`` is the stored size of ``old`` (looked up when not
+        given); statistics go to ``deltas`` (flushed by the caller) or straight
+        to ``ddb_stats``. A write that changes nothing writes no stream record."""
+        if old_size is None:
+            row = conn.execute("SELECT size FROM ddb_items WHERE table_id = ? AND hk = ?"
+                               " AND rk = ?", (table.table_id, key[0], key[1])).fetchone()
+            old_size = int(row[0]) if row else None
+        pending: Deltas = {} if deltas is None else deltas
         if new is None:
-            if old is None:
+            if old_size is None:
                 return
             conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
                          (table.table_id, key[0], key[1]))
+            _add(pending, table.table_id, -1, -old_size)
         else:
             conn.execute("INSERT INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)"
                          " ON CONFLICT(table_id, hk, rk) DO UPDATE SET item = excluded.item,"
                          " size = excluded.size, expires = excluded.expires",
                          (table.table_id, key[0], key[1], encode_item(new), size_bytes,
                           table.ttl_expiry(new)))
+            if old_size is None:
+                _add(pending, table.table_id, 1, size_bytes)
+            else:
+                _add(pending, table.table_id, 0, size_bytes - old_size)
         for index in table.indexes.values():
             old_key = index.key_bytes(old) if old is not None else None
             new_key = index.key_bytes(new) if new is not None else None
             if old_key == new_key:
                 if new_key is not None:
-                    conn.execute("UPDATE ddb_index_entries SET size = ? WHERE index_id = ?"
-                                 " AND hk = ? AND rk = ? AND thk = ? AND trk = ? AND size != ?",
-                                 (size_bytes, index.index_id, new_key[0], new_key[1], key[0],
-                                  key[1], size_bytes))
+                    _add(pending, -index.index_id, 0, size_bytes - (old_size or 0))
                 continue
             if old_key is not None:
                 conn.execute("DELETE FROM ddb_index_entries WHERE index_id = ? AND hk = ?"
                              " AND rk = ? AND thk = ? AND trk = ?",
                              (index.index_id, old_key[0], old_key[1], key[0], key[1]))
+                _add(pending, -index.index_id, -1, -(old_size or 0))
             if new_key is not None:
-                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?, ?)",
-                             (index.index_id, new_key[0], new_key[1], key[0], key[1],
-                              size_bytes))
-        if table.stream_arn and table.stream_view_type and old != new:
+                conn.execute("INSERT INTO ddb_index_entries VALUES (?, ?, ?, ?, ?)",
+                             (index.index_id, new_key[0], new_key[1], key[0], key[1]))
+                _add(pending, -index.index_id, 1, size_bytes)
+        if deltas is None:
+            self.flush_stats(conn, pending)
+        if table.stream_arn and table.stream_view_type and not items_equal(old, new):
             record = build_record(table, old, new, now_s=now_s, event_id=self.ids.hex(32),
                                   region=self.region, user_identity=user_identity)
             self.streams.append(conn, table.stream_arn, now_s, record)

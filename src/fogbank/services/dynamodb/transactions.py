@@ -26,6 +26,7 @@ from fogbank.services.dynamodb.errors import (
 )
 from fogbank.services.dynamodb.items import updated_item
 from fogbank.services.dynamodb.model import Item, KeyBytes, TableMeta
+from fogbank.services.dynamodb.store import Deltas
 from fogbank.services.dynamodb.types import item_size_bytes, validate_item
 
 MAX_ACTIONS = 100
@@ -120,7 +121,8 @@ class TransactionOperations(DynamoBase):
                             "Specified idempotent token was already used with different "
                             "parameters")
                     return self._capacity_out(actions, return_consumed_capacity)
-            olds = [self.store.get(action.table, action.key, conn) for action in actions]
+            sized = [self.store.get_sized(action.table, action.key, conn) for action in actions]
+            olds = [old for old, _size in sized]
             reasons: list[dict[str, Any]] = []
             news: list[Item | None] = []
             for action, old in zip(actions, olds, strict=True):
@@ -129,12 +131,14 @@ class TransactionOperations(DynamoBase):
                 news.append(new)
             if any(reason["Code"] != "None" for reason in reasons):
                 raise TransactionCanceledException(reasons)
-            for action, old, new in zip(actions, olds, news, strict=True):
+            deltas: Deltas = {}
+            for action, (old, old_size), new in zip(actions, sized, news, strict=True):
                 if action.kind == "ConditionCheck":
                     continue
                 size = item_size_bytes(new) if new is not None else 0
                 self.store.write(conn, action.table, action.key, old, new, size_bytes=size,
-                                 now_s=now_s)
+                                 old_size=old_size, deltas=deltas, now_s=now_s)
+            self.store.flush_stats(conn, deltas)
             if client_request_token:
                 conn.execute("INSERT OR REPLACE INTO ddb_tx_tokens VALUES (?, ?, ?, ?)",
                              (client_request_token, digest, now_s, "{}"))

@@ -83,12 +83,13 @@ class TtlOperations(DynamoBase):
                     break
                 with self.db.transaction() as conn:
                     for key in keys:
-                        old = self.store.get(table, key, conn)
+                        old, old_size = self.store.get_sized(table, key, conn)
                         expiry = table.ttl_expiry(old) if old else None
                         if old is None or expiry is None or expiry > now_s:
                             continue
                         self.store.write(conn, table, key, old, None, size_bytes=0,
-                                         now_s=now_s, user_identity=TTL_IDENTITY)
+                                         old_size=old_size, now_s=now_s,
+                                         user_identity=TTL_IDENTITY)
                         deleted += 1
                 if len(keys) < SWEEP_BATCH:
                     break

@@ -28,7 +28,8 @@ MAX_RECORDS = 1000
 ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
 
 
-def shard_id(stream: dict[str, Any]) -> str:
+def stream_shard_id(stream: dict[str, Any]) -> str:
+    """The id of a stream's one shard, stable across restarts."""
     created_ms = int(float(stream.get("CreationRequestDateTime", 0)) * 1000)
     digest = hashlib.sha256(stream["StreamArn"].encode()).hexdigest()[:8]
     return f"shardId-{created_ms:020d}-{digest}"
@@ -89,7 +90,7 @@ class DynamoDBStreamsProvider(Provider):
         seq_range: dict[str, str] = {"StartingSequenceNumber": sequence_number(first or 1)}
         if stream["StreamStatus"] != "ENABLED":
             seq_range["EndingSequenceNumber"] = sequence_number(last or first or 1)
-        shards = [{"ShardId": shard_id(stream), "SequenceNumberRange": seq_range}]
+        shards = [{"ShardId": stream_shard_id(stream), "SequenceNumberRange": seq_range}]
         if exclusive_start_shard_id == shards[0]["ShardId"]:
             shards = []
         return {"StreamDescription": {
@@ -108,7 +109,7 @@ class DynamoDBStreamsProvider(Provider):
                            shard_id: Any = None, shard_iterator_type: Any = None,
                            sequence_number: str | None = None, **_: Any) -> dict[str, Any]:
         stream = self._stream(stream_arn)
-        if shard_id != _shard_of(stream):
+        if shard_id != stream_shard_id(stream):
             raise ResourceNotFoundException(
                 f"Requested resource not found: Shard does not exist: {shard_id}")
         if shard_iterator_type not in ITERATOR_TYPES:
@@ -162,6 +163,3 @@ class DynamoDBStreamsProvider(Provider):
             out["NextShardIterator"] = self._iterator(stream_arn, after)
         return out
 
-
-def _shard_of(stream: dict[str, Any]) -> str:
-    return shard_id(stream)
