@@ -131,10 +131,12 @@ class BatchOperations(DynamoBase):
         deltas: Deltas = {}
         with self.db.transaction() as conn:
             for table, key, item, size in writes:
-                old, old_size = self.store.get_sized(table, key, conn)
-                self.store.write(conn, table, key, old, item, size_bytes=size, now_s=now_s,
-                                 old_size=old_size, deltas=deltas)
-                written = size or old_size or 1
+                # Index entries and stream records need the old item; otherwise its size will do.
+                old, old_size = self.store.get_sized(table, key, conn) \
+                    if table.indexes or table.stream_arn else (None, None)
+                old_size = self.store.write(conn, table, key, old, item, size_bytes=size,
+                                            now_s=now_s, old_size=old_size, deltas=deltas)
+                written = size or old_size or 1  # deletes are charged by the old item's size
                 units[table.name] = units.get(table.name, 0.0) + max(1, -(-written // 1024))
             self.store.flush_stats(conn, deltas)
         out: dict[str, Any] = {"UnprocessedItems": {}}

@@ -179,11 +179,13 @@ class ItemStore:
     def write(self, conn: sqlite3.Connection, table: TableMeta, key: KeyBytes,
               old: Item | None, new: Item | None, *, size_bytes: int, now_s: float,
               old_size: int | None = None, deltas: Deltas | None = None,
-              user_identity: dict[str, str] | None = None) -> None:
+              user_identity: dict[str, str] | None = None) -> int | None:
         """Replace (``new``) or delete (``new is None``) one item with its index entries, stream
-        record and statistics. ``old_size`` is the stored size of ``old`` (looked up when not
-        given); statistics go to ``deltas`` (flushed by the caller) or straight
-        to ``ddb_stats``. A write that changes nothing writes no stream record."""
+        record and statistics; returns the old item's stored size (None if there was none).
+
+        ``old_size`` is the stored size of ``old`` (looked up when not given); statistics go to
+        ``deltas`` (flushed by the caller) or straight to ``ddb_stats``. A write that changes
+        nothing writes no stream record."""
         if old_size is None:
             row = conn.execute("SELECT size FROM ddb_items WHERE table_id = ? AND hk = ?"
                                " AND rk = ?", (table.table_id, key[0], key[1])).fetchone()
@@ -191,7 +193,7 @@ class ItemStore:
         pending: Deltas = {} if deltas is None else deltas
         if new is None:
             if old_size is None:
-                return
+                return None
             conn.execute("DELETE FROM ddb_items WHERE table_id = ? AND hk = ? AND rk = ?",
                          (table.table_id, key[0], key[1]))
             _add(pending, table.table_id, -1, -old_size)
@@ -227,6 +229,7 @@ class ItemStore:
             record = build_record(table, old, new, now_s=now_s, event_id=self.ids.hex(32),
                                   region=self.region, user_identity=user_identity)
             self.streams.append(conn, table.stream_arn, now_s, record)
+        return old_size
 
     # -- reads ----------------------------------------------------------------------------
 

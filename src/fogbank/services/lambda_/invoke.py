@@ -72,6 +72,8 @@ class Invoker:
         self._events: set[asyncio.Task[None]] = set()
         self._warned_runtimes: set[str] = set()
         self._fingerprints: dict[str, str] = {}
+        self._specs: dict[tuple[str, str], tuple[tuple[str, str, str, int | None],
+                                                 FunctionSpec]] = {}
 
     async def start(self) -> None:
         if not self._started:
@@ -123,11 +125,28 @@ class Invoker:
             self._warned_runtimes.add(record.name)
             log.warning("function %s declares %s; it runs on fogbank's interpreter (%s)",
                         record.name, record.runtime, PYTHON_TAG)
-        code_dir = Path(record.code.path)
-        extra: list[Path] = []
         revision = [record.revision_id]
         if record.code.kind == "dir":
             revision.append(self._fingerprint(record.code.path))
+        for layer in record.layers:
+            if layer.get("kind") == "dir":
+                revision.append(self._fingerprint(layer["path"]))
+        reserved = self._reserved(record)
+        # The spec only changes with the record or the files (the fingerprints also cover
+        # requirements.txt): reuse it instead of re-reading requirements on every invoke.
+        key = (record.name, record.version, ":".join(revision), reserved)
+        cached = self._specs.get(key[:2])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        spec = await self._build_spec(record, revision, reserved)
+        self._specs[key[:2]] = (key, spec)
+        return spec
+
+    async def _build_spec(self, record: FunctionRecord, revision: list[str],
+                          reserved: int | None) -> FunctionSpec:
+        code_dir = Path(record.code.path)
+        extra: list[Path] = []
+        if record.code.kind == "dir":
             installed = await self.requirements.ensure(code_dir)
             if installed is not None:
                 extra.append(installed)
@@ -137,15 +156,13 @@ class Invoker:
             extra.extend([root / "python" / "lib" / PYTHON_TAG / "site-packages",
                           root / "python"])
             libs.append(root / "lib")
-            if layer.get("kind") == "dir":
-                revision.append(self._fingerprint(layer["path"]))
         return FunctionSpec(
             function_name=record.name, function_arn=record.arn, version=record.version,
             runtime=record.runtime, handler=record.handler, memory_mb=record.memory_mb,
             timeout_s=record.timeout_s, region=self.region, edge_url=self.edge_url,
             code_dir=code_dir, variables=dict(record.variables), extra_paths=tuple(extra),
             lib_paths=tuple(libs), revision=":".join(revision),
-            reserved_concurrency=self._reserved(record),
+            reserved_concurrency=reserved,
         )
 
     def _reserved(self, record: FunctionRecord) -> int | None:
