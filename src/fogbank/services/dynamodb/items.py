@@ -57,6 +57,15 @@ def updated_item(table: TableMeta, plan: Any, old: Item | None, key: Item) -> tu
     return new, changed
 
 
+def collection_metrics(table: TableMeta, mode: str | None, item: Item | None) -> dict[str, Any]:
+    """ItemCollectionMetrics (tables with local secondary indexes, when SIZE is asked)."""
+    if mode != "SIZE" or item is None or not any(
+            index.kind == "LSI" for index in table.indexes.values()):
+        return {}
+    return {"ItemCollectionMetrics": {"ItemCollectionKey": {table.hash_key: item[table.hash_key]},
+                                      "SizeEstimateRangeGB": [0.0, 1.0]}}
+
+
 class ItemOperations(DynamoBase):
     @operation("PutItem")
     def put_item(self, ctx: RequestContext, *, table_name: Any = None, item: Any = None,
@@ -66,7 +75,9 @@ class ItemOperations(DynamoBase):
                  expected: dict[str, Any] | None = None, conditional_operator: str | None = None,
                  return_values: str | None = None,
                  return_values_on_condition_check_failure: str | None = None,
-                 return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
+                 return_consumed_capacity: str | None = None,
+                 return_item_collection_metrics: str | None = None,
+                 **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(item, "item"))
         key = table.key_from_item(item)
@@ -95,7 +106,7 @@ class ItemOperations(DynamoBase):
             check_condition(condition, old, return_values_on_condition_check_failure)
             self.store.write(conn, table, key, old, item, size_bytes=size, old_size=old_size,
                              now_s=self.clock.now())
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = collection_metrics(table, return_item_collection_metrics, item)
         if returns == "ALL_OLD" and old is not None:
             out["Attributes"] = old
         if return_consumed_capacity:
