@@ -92,6 +92,20 @@ def test_conditions_and_return_values(ddb, table):
     assert "Item" not in ddb.get_item(TableName=table, Key=key)
 
 
+def test_updated_values_return_only_updated_nested_parts(ddb, table):
+    key = {"pk": {"S": "nested"}, "sk": {"N": "1"}}
+    ddb.put_item(TableName=table, Item={**key, "m": {"M": {"a": {"N": "1"}, "b": {"S": "keep"}}},
+                                        "l": {"L": [{"S": "x"}, {"S": "y"}]}})
+    result = ddb.update_item(TableName=table, Key=key,
+                             UpdateExpression="SET m.a = m.a + :one, l[1] = :z",
+                             ExpressionAttributeValues={":one": {"N": "1"}, ":z": {"S": "z"}},
+                             ReturnValues="UPDATED_NEW")
+    assert result["Attributes"] == {"m": {"M": {"a": {"N": "2"}}}, "l": {"L": [{"S": "z"}]}}
+    old = ddb.update_item(TableName=table, Key=key, UpdateExpression="REMOVE m.b",
+                          ReturnValues="UPDATED_OLD")
+    assert old["Attributes"] == {"m": {"M": {"b": {"S": "keep"}}}}
+
+
 def test_update_creates_item_and_rejects_key_changes(ddb, table):
     key = {"pk": {"S": "upsert"}, "sk": {"N": "5"}}
     ddb.update_item(TableName=table, Key=key, UpdateExpression="ADD hits :one",

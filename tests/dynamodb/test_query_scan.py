@@ -86,6 +86,19 @@ def test_limit_and_exclusive_start_key(ddb, filled):
     assert page["LastEvaluatedKey"] == {"pk": {"S": "p"}, "sk": {"N": "2"}}
 
 
+def test_start_key_outside_the_key_condition(ddb, filled):
+    code, message = error_of(ddb.query, TableName=filled, KeyConditionExpression="pk = :p",
+                             ExpressionAttributeValues={":p": {"S": "p"}},
+                             ExclusiveStartKey={"pk": {"S": "other"}, "sk": {"N": "1"}})
+    assert message == ("The provided starting key is outside query boundaries based on "
+                       "provided conditions")
+    code, message = error_of(ddb.query, TableName=filled,
+                             KeyConditionExpression="pk = :p AND sk > :n",
+                             ExpressionAttributeValues={":p": {"S": "p"}, ":n": {"N": "10"}},
+                             ExclusiveStartKey={"pk": {"S": "p"}, "sk": {"N": "3"}})
+    assert code == "ValidationException"
+
+
 def test_filter_applies_after_limit(ddb, filled):
     page = ddb.query(TableName=filled, KeyConditionExpression="pk = :p",
                      FilterExpression="even = :t",
@@ -232,3 +245,13 @@ def test_filter_on_key_attributes_is_rejected_in_query_only(ddb, filled):
     scanned = ddb.scan(TableName=filled, FilterExpression="sk > :n",
                        ExpressionAttributeValues={":n": {"N": "47"}})
     assert scanned["Count"] == 2
+
+
+def test_item_collection_metrics_on_lsi_tables(ddb, indexed):
+    put = ddb.put_item(TableName=indexed, ReturnItemCollectionMetrics="SIZE",
+                       Item={"pk": {"S": "p"}, "sk": {"N": "77"}, "rank": {"N": "1"}})
+    assert put["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": {"S": "p"}},
+                                            "SizeEstimateRangeGB": [0.0, 1.0]}
+    deleted = ddb.delete_item(TableName=indexed, Key={"pk": {"S": "p"}, "sk": {"N": "77"}},
+                              ReturnItemCollectionMetrics="SIZE")
+    assert deleted["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": {"S": "p"}}

@@ -8,7 +8,7 @@ from typing import Any
 from fogbank.core.db import Database
 from fogbank.services.base import Provider, ServiceContext
 from fogbank.services.dynamodb.errors import ResourceNotFoundException, ValidationException
-from fogbank.services.dynamodb.model import Item, TableMeta
+from fogbank.services.dynamodb.model import TableMeta
 from fogbank.services.dynamodb.store import ItemStore, database_path
 
 MAX_ITEM_SIZE_BYTES = 400 * 1024
@@ -118,8 +118,3 @@ def check_return_values(value: str | None, allowed: tuple[str, ...]) -> str:
             "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
     return value
 
-
-def updated_attributes(item: Item | None, names: set[str]) -> Item:
-    if not item:
-        return {}
-    return {name: item[name] for name in names if name in item}

@@ -16,9 +16,9 @@ from fogbank.services.dynamodb.common import (
     DynamoBase,
     check_item_size,
     check_return_values,
-    updated_attributes,
 )
 from fogbank.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from fogbank.services.dynamodb.expressions.projection import projection_of_paths
 from fogbank.services.dynamodb.model import Item, TableMeta
 from fogbank.services.dynamodb.types import item_size_bytes, validate_item
 
@@ -154,7 +154,9 @@ class ItemOperations(DynamoBase):
                     expected: dict[str, Any] | None = None,
                     conditional_operator: str | None = None, return_values: str | None = None,
                     return_values_on_condition_check_failure: str | None = None,
-                    return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
+                    return_consumed_capacity: str | None = None,
+                    return_item_collection_metrics: str | None = None,
+                    **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(key, "key"), where="key")
         key_bytes = table.key_from_request(key)
@@ -172,15 +174,18 @@ class ItemOperations(DynamoBase):
         with self.db.transaction() as conn:
             old, old_size = self.store.get_sized(table, key_bytes, conn)
             check_condition(condition, old, return_values_on_condition_check_failure)
-            new, changed = updated_item(table, plan, old, key)
+            new, _changed = updated_item(table, plan, old, key)
             size = item_size_bytes(new)
             check_item_size(size)
             self.store.write(conn, table, key_bytes, old, new, size_bytes=size,
                              old_size=old_size, now_s=self.clock.now())
-        out: dict[str, Any] = {}
-        attributes = {"ALL_OLD": old or {}, "ALL_NEW": new,
-                      "UPDATED_OLD": updated_attributes(old, changed),
-                      "UPDATED_NEW": updated_attributes(new, changed)}.get(returns)
+        out: dict[str, Any] = collection_metrics(table, return_item_collection_metrics, new)
+        attributes: Item | None = {"ALL_OLD": old or {}, "ALL_NEW": new}.get(returns)
+        if returns in ("UPDATED_OLD", "UPDATED_NEW") and plan is not None:
+            # Only the updated parts, nested paths included, as AWS returns them.
+            updated = projection_of_paths(plan.target_paths())
+            source = old if returns == "UPDATED_OLD" else new
+            attributes = ex.project(updated, source) if source else None
         if attributes:
             out["Attributes"] = attributes
         if return_consumed_capacity:
@@ -198,7 +203,9 @@ class ItemOperations(DynamoBase):
                     expected: dict[str, Any] | None = None,
                     conditional_operator: str | None = None, return_values: str | None = None,
                     return_values_on_condition_check_failure: str | None = None,
-                    return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
+                    return_consumed_capacity: str | None = None,
+                    return_item_collection_metrics: str | None = None,
+                    **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
         validate_item(require(key, "key"), where="key")
         key_bytes = table.key_from_request(key)
@@ -216,12 +223,12 @@ class ItemOperations(DynamoBase):
             check_condition(condition, old, return_values_on_condition_check_failure)
             self.store.write(conn, table, key_bytes, old, None, size_bytes=0, old_size=old_size,
                              now_s=self.clock.now())
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = collection_metrics(table, return_item_collection_metrics, old)
         if returns == "ALL_OLD" and old is not None:
             out["Attributes"] = old
         if return_consumed_capacity:
             capacity = self.consumed(table, return_consumed_capacity,
-                                     write_bytes=item_size_bytes(old) if old else 1)
+                                     write_bytes=old_size or 1)
             if capacity:
                 out["ConsumedCapacity"] = capacity
         return out

@@ -45,10 +45,8 @@ class DynamoDBProvider(PartiqlOperations, ItemOperations, QueryOperations, Batch
       happens inside UpdateTable. ItemCount/TableSizeBytes are exact at every DescribeTable
       (AWS refreshes them about every six hours); IndexSizeBytes counts whole items, not just
       the projected attributes.
-    - ReturnValues UPDATED_OLD/UPDATED_NEW return every top-level attribute the update wrote
-      (whole, even when only a nested path changed); AWS returns the updated nested paths.
-    - ReturnItemCollectionMetrics is ignored and the 10 GB item collection limit of tables
-      with LSIs is not enforced. Query accepts an ExclusiveStartKey from another partition.
+    - ItemCollectionMetrics (PutItem/UpdateItem/DeleteItem on tables with LSIs) always
+      estimates 0-1 GB, and the 10 GB item collection limit is not enforced.
     - BatchWriteItem runs in one SQLite transaction and never returns UnprocessedItems;
       BatchGetItem returns UnprocessedKeys only past 16 MB.
     - Scan returns items in key-byte order of the partition key rather than hash order;
@@ -58,6 +56,9 @@ class DynamoDBProvider(PartiqlOperations, ItemOperations, QueryOperations, Batch
     - TTL: a background sweep (every second) deletes expired items; until the sweep ran, reads
       still return them, as AWS does. Items expired more than five years ago are kept, as in
       AWS.
+    - One set of tables per cloud: table ARNs carry the region of the creating request, but a
+      table is visible from every region. Request-size limits of batches and transactions
+      (16 MB / 4 MB) are not enforced; item, key-count and action-count limits are.
     - Streams have one shard per stream. Backups, exports, imports, global-table replication
       and Kinesis streaming destinations are not emulated.
     - PartiQL: SELECT/INSERT/UPDATE/DELETE with WHERE conditions, ``?`` parameters, literals

@@ -112,6 +112,23 @@ def check_filter_on_keys(filter_: Any, key_names: tuple[str, ...]) -> None:
                                       f"attributes: Primary key attribute: {name}")
 
 
+def within(hash_bytes: bytes, range_bytes: bytes, query_hash: bytes, op: str | None,
+           values: list[bytes]) -> bool:
+    """Whether a starting key lies inside a Query's key condition."""
+    if hash_bytes != query_hash:
+        return False
+    if op is None:
+        return True
+    if op == "BETWEEN":
+        return values[0] <= range_bytes <= values[1]
+    if op == "BEGINS_WITH":
+        return range_bytes.startswith(values[0])
+    checks = {"=": range_bytes == values[0], "<": range_bytes < values[0],
+              "<=": range_bytes <= values[0], ">": range_bytes > values[0],
+              ">=": range_bytes >= values[0]}
+    return checks[op]
+
+
 def check_limit(limit: int | None) -> None:
     if limit is not None and limit < 1:
         raise ValidationException(
@@ -281,6 +298,9 @@ class QueryOperations(DynamoBase):
             if upper is not None:
                 where.append(f"{prefix}rk < ?")
                 args.append(upper)
+        if start is not None and not within(start[0], start[1], hash_bytes, op, values):
+            raise ValidationException("The provided starting key is outside query boundaries "
+                                      "based on provided conditions")
         direction = "ASC" if forward else "DESC"
         comparison = ">" if forward else "<"
         if index is None:
