@@ -31,13 +31,13 @@ class EdgeApp:
     def __init__(self, cloud: Any) -> None:
         self.cloud = cloud
         self.dispatcher = cloud.dispatcher
+        self._too_large = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
         self.routes: list[HttpRoute] = sorted(
             cloud.http_routes(), key=lambda route: len(route.prefix), reverse=True
         )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        too_large = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
-        request = await accept(scope, receive, send, too_large)
+        request = await accept(scope, receive, send, self._too_large)
         if request is None:
             return
         response = await self.handle(request)

@@ -17,9 +17,10 @@ class ApiFrontApp:
 
     def __init__(self, cloud: Any) -> None:
         self.cloud = cloud
+        self._too_large = _message(413, "Request Too Long")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        request = await accept(scope, receive, send, _message(413, "Request Too Long"))
+        request = await accept(scope, receive, send, self._too_large)
         if request is None:
             return
         front = self.cloud.api_front

@@ -55,7 +55,7 @@ def _truncate(message: str) -> str:
 
 
 class LogShipper:
-    def __init__(self, client: InternalClient, *, flush_interval_s: float = 0.05) -> None:
+    def __init__(self, client: InternalClient, *, flush_interval_s: float = 0.1) -> None:
         self._client = client
         self.flush_interval_s = flush_interval_s
         self._queue: asyncio.Queue[Batch] | None = None

@@ -142,15 +142,16 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
     def function_arn(self, name: str) -> str:
         return f"arn:aws:lambda:{self.ctx.region}:{self.ctx.account_id}:function:{name}"
 
-    def _record(self, function_name: str, qualifier: str | None = None) -> FunctionRecord:
+    def _record(self, function_name: str, qualifier: str | None = None, *,
+                readonly: bool = False) -> FunctionRecord:
         """The record a (possibly qualified) name designates: $LATEST, a version or an
-        alias's version."""
+        alias's version. ``readonly`` records are shared: the caller must not change them."""
         name, embedded = parse_function_name(function_name)
         if qualifier and embedded and qualifier != embedded:
             raise InvalidParameterValueException(
                 "The derived qualifier from the function name does not match the specified"
                 " qualifier.")
-        latest = self.store.get_function(name)
+        latest = self.store.peek_function(name) if readonly else self.store.get_function(name)
         if latest is None:
             raise ResourceNotFoundException(f"Function not found: {self.function_arn(name)}")
         wanted = qualifier or embedded
@@ -387,7 +388,8 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
                      invocation_type: str | None = None, log_type: str | None = None,
                      client_context: str | None = None, payload: bytes | None = None,
                      qualifier: str | None = None, **_: Any) -> dict[str, Any]:
-        record = self._routed(self._record(function_name, qualifier), function_name, qualifier)
+        record = self._routed(self._record(function_name, qualifier, readonly=True),
+                              function_name, qualifier)
         body = payload.encode() if isinstance(payload, str) else bytes(payload or b"")
         if len(body) > MAX_PAYLOAD_BYTES:
             raise RequestTooLargeException(

@@ -22,6 +22,7 @@ class LambdaStore:
         # Every invoke reads its function's record: keep the stored JSON of each in memory
         # (written through on every change) and decode a fresh record per read.
         self._function_json: dict[str, str] = {}
+        self._function_records: dict[str, FunctionRecord] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -37,9 +38,20 @@ class LambdaStore:
             text = self._function_json[name] = json.dumps(doc)
         return FunctionRecord.from_doc(json.loads(text))
 
+    def peek_function(self, name: str) -> FunctionRecord | None:
+        """The current record, shared rather than copied: for readers that never change it
+        (the invoke path, which reads a record thousands of times a second)."""
+        record = self._function_records.get(name)
+        if record is None:
+            record = self.get_function(name)
+            if record is not None:
+                self._function_records[name] = record
+        return record
+
     def put_function(self, record: FunctionRecord) -> None:
         doc = record.to_doc()
         self._function_json.pop(record.name, None)
+        self._function_records.pop(record.name, None)
         self.docs.put("function", record.name, doc)
         self._function_json[record.name] = json.dumps(doc)
 
@@ -48,6 +60,7 @@ class LambdaStore:
         if record is None:
             return None
         self._function_json.pop(name, None)
+        self._function_records.pop(name, None)
         self.docs.delete("function", name)
         if record.code.kind == "zip":
             shutil.rmtree(self.function_code_dir(name), ignore_errors=True)
