@@ -163,13 +163,14 @@ def _stream_logs(app: LocalApp, colour: bool) -> Any:
         physical = group[len("/aws/lambda/"):]
         label = names.get(physical, physical)
         name = paint(label, colour_for(label), colour)
+        out: list[str] = []
         for event in events:
             message = str(event.get("message", "")).rstrip("\n")
             if message.startswith("START RequestId: "):
                 request_ids[stream] = message.split()[2]
             request_id = paint(request_ids.get(stream, "-")[:8], "2", colour)
-            for line in message.split("\n"):
-                sys.stdout.write(f"{name} {request_id} {line}\n")
+            out.extend(f"{name} {request_id} {line}\n" for line in message.split("\n"))
+        sys.stdout.write("".join(out))
         sys.stdout.flush()
 
     subscribe = getattr(logs, "subscribe", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -26,8 +27,10 @@ ROLE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/
 VARIABLE_KEY = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_])*$")
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_function_name(text: str) -> tuple[str, str | None]:
-    """``name``, ``name:qualifier``, partial or full ARN → (name, qualifier)."""
+    """``name``, ``name:qualifier``, partial or full ARN → (name, qualifier). Cached: every
+    invoke names its function, and callers name the same few over and over."""
     match = FUNCTION_NAME.match(text or "")
     if match is None:
         raise ValidationException(
