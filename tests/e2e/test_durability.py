@@ -26,6 +26,8 @@ def free_port() -> int:
 
 
 def start_up(app_dir: Path, edge_port: int, api_port: int, log: Path) -> subprocess.Popen:
+    """Start `fogbank up` appending to ``log``; return once *this* run says it is up."""
+    offset = log.stat().st_size if log.exists() else 0
     process = subprocess.Popen(
         [sys.executable, "-m", "fogbank.cli.main", "up", str(app_dir), "--no-watch",
          "--port-edge", str(edge_port), "--port-api", str(api_port)],
@@ -35,7 +37,7 @@ def start_up(app_dir: Path, edge_port: int, api_port: int, log: Path) -> subproc
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"fogbank up exited early:\n{log.read_text()}")
-        if "fogbank is up" in log.read_text():
+        if b"fogbank is up" in log.read_bytes()[offset:]:
             return process
         time.sleep(0.1)
     process.kill()

@@ -65,7 +65,10 @@ def detect_service(catalog: ServiceCatalog, request: HttpRequest,
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            for service in candidates[1:]:
+            # The service named like its signing name first: newer botocore releases add
+            # services that share a signing name and paths with an old one (lambda-microvms
+            # signs as lambda and has Lambda's tagging paths).
+            for service in candidates:
                 if path_belongs_to(service, request.path):
                     return service
             return candidates[0]

@@ -47,8 +47,16 @@ def zygote_main(fd: int) -> None:
     import resource  # noqa: F401
     import tempfile  # noqa: F401
 
-    import boto3  # noqa: F401  (bundled by the runtime; imported once, shared by every fork)
-    import botocore.session  # noqa: F401
+    # boto3 is imported as the runtime has it: without the optional packages it would use if
+    # installed (certifi, ...), so it binds the same fallbacks as on Lambda.
+    blocker = _UnbundledBlocker(site_dirs)
+    sys.meta_path.insert(0, blocker)
+    try:
+        import boto3  # noqa: F401  (bundled by the runtime; imported once, shared by every fork)
+        import botocore.httpsession  # noqa: F401
+        import botocore.session  # noqa: F401
+    finally:
+        sys.meta_path.remove(blocker)
     _hide_installed_packages(site_dirs)
     _forget_unbundled_modules(site_dirs)
     sys.pycache_prefix = os.environ.get("FOGBANK_PYCACHE_PREFIX") or None
@@ -140,6 +148,23 @@ def _ignore_child_stops() -> None:
         libc.sigaction(signal.SIGCHLD, action, None)
     except (OSError, AttributeError, ValueError):
         pass
+
+
+class _UnbundledBlocker:
+    """While boto3 is imported: installed top-level packages the runtime does not bundle are
+    not there."""
+
+    def __init__(self, site_dirs: list[str]) -> None:
+        self.site_dirs = site_dirs
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if "." in fullname or fullname in BUNDLED or fullname in sys.builtin_module_names:
+            return None
+        import importlib.machinery
+
+        if importlib.machinery.PathFinder.find_spec(fullname, self.site_dirs) is not None:
+            raise ModuleNotFoundError(f"No module named '{fullname}'", name=fullname)
+        return None
 
 
 def _forget_unbundled_modules(site_dirs: list[str]) -> None:
