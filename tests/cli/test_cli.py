@@ -94,3 +94,25 @@ def test_logs_shows_what_an_invoke_wrote(app_copy):
     missing = fogbank("logs", "NoSuchFunction", "--template", str(app))
     assert missing.returncode == 1
     assert missing.stderr.decode().startswith("fogbank: no logs for function NoSuchFunction")
+
+
+def test_up_reports_every_template_problem_at_once(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.13\n"
+        "      Handler: app.handler\n"
+        "      CodeUri: nowhere/\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties:\n"
+        "      LogGroupName: !Ref Missing\n"
+    )
+    result = fogbank("up", str(tmp_path), "--port-edge", "0", "--port-api", "0")
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "Resources.Fn.Properties.CodeUri" in err and "Missing" in err
+    assert "2 problems found" in err and "Traceback" not in err

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from fogbank.templates import TemplateProblem
 
 COLOURS = ["36", "32", "35", "33", "34", "91", "96", "92"]
 
@@ -45,3 +48,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def fail(message: str) -> None:
     print(f"fogbank: {message}", file=sys.stderr)
+
+
+def format_problems(template: Path, problems: list[TemplateProblem]) -> str:
+    """One line per problem (``file: resource: property path: message``) and a count."""
+    lines = []
+    for problem in problems:
+        where = [str(template), problem.logical_id or "template"]
+        if problem.path:
+            where.append(problem.path)
+        lines.append(": ".join(where) + ": " + problem.message)
+    count = len(problems)
+    lines.append(f"{count} problem{'s' if count != 1 else ''} found")
+    return "\n".join(lines)

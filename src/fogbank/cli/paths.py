@@ -1,4 +1,4 @@
-"""Finding the template and a running ``fogbank up`` for it."""
+"""What the user points at: the template, a running ``fogbank up`` for it, ``--param``s."""
 
 from __future__ import annotations
 
@@ -51,3 +51,13 @@ def running_instance(template: Path) -> dict[str, Any] | None:
     except (OSError, KeyError, ValueError):
         return None
     return info
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UserError(f"--param {pair!r} is not KEY=VALUE")
+        params[key] = value
+    return params

@@ -13,12 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from fogbank.app import DeployedStack, DeployError, LocalApp
-from fogbank.cli.output import UserError, colour_for, paint, table, use_colour
-from fogbank.cli.paths import RUN_FILE, running_instance, template_path, write_run_file
+from fogbank.cli.output import (
+    UserError,
+    colour_for,
+    format_problems,
+    paint,
+    table,
+    use_colour,
+)
+from fogbank.cli.paths import (
+    RUN_FILE,
+    parse_params,
+    running_instance,
+    template_path,
+    write_run_file,
+)
 from fogbank.core.config import DEFAULT_API_PORT, DEFAULT_EDGE_PORT
 from fogbank.server import loop as event_loop
 from fogbank.server.runner import PortInUse
-from fogbank.templates import TemplateError
+from fogbank.templates import TemplateError, validate
 
 TEMPLATE_POLL_S = 1.0
 
@@ -36,16 +49,6 @@ def add_parser(subparsers: Any) -> None:
                         help="template parameter override (repeatable)")
     parser.add_argument("--no-watch", action="store_true",
                         help="do not redeploy when the template file changes")
-
-
-def parse_params(pairs: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UserError(f"--param {pair!r} is not KEY=VALUE")
-        params[key] = value
-    return params
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,7 +71,12 @@ async def _up(template: Path, params: dict[str, str], args: argparse.Namespace) 
                    api_port=args.port_api)
     try:
         stack = await app.start()
-    except (TemplateError, DeployError) as error:
+    except TemplateError as error:
+        # Report every problem at once, as `fogbank validate` does, not just the first stage's.
+        problems = validate(template, params) or list(error.problems)
+        raise UserError("the template cannot be deployed:\n"
+                        + format_problems(template, problems)) from error
+    except DeployError as error:
         raise UserError(str(error)) from error
     ready_ms = (time.perf_counter() - started) * 1000
     stop = asyncio.Event()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fogbank.cli.paths import template_path
-from fogbank.cli.up import parse_params
+from fogbank.cli.output import format_problems
+from fogbank.cli.paths import parse_params, template_path
 from fogbank.templates import validate
 
 
@@ -22,9 +22,5 @@ def run(args: argparse.Namespace) -> int:
     if not problems:
         print(f"{template}: valid")
         return 0
-    for problem in problems:
-        where = problem.logical_id or "template"
-        print(f"{template}: {where}: {problem.path}: {problem.message}")
-    count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found")
+    print(format_problems(template, problems))
     return 1
