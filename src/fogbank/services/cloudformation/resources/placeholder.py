@@ -1,8 +1,9 @@
 """Resources fogbank does not emulate: no service is called, stable placeholder values.
 
 ``Ref`` gives ``<logicalId>-<stable hash>``; ``Fn::GetAtt`` gives a fake ARN for ``Arn``-like
-attributes and ``<logicalId>-<stable hash>.<Attribute>`` otherwise, so the rest of the stack
-can still resolve and run.
+attributes, the same name for ``Name``-like ones (``QueueName``, ``TopicName``) and
+``<logicalId>-<stable hash>.<Attribute>`` otherwise, so the rest of the stack can still
+resolve and run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def placeholder_attribute(request: ResourceRequest, physical_id: str, attribute:
         service = parts[1].lower() if len(parts) > 2 else "unknown"
         return (f"arn:{request.partition}:{service}:{request.region}:{request.account_id}:"
                 f"{physical_id}")
+    if attribute == "Name" or attribute.endswith("Name"):
+        return physical_id
     return f"{physical_id}.{attribute}"
 
 
