@@ -1,6 +1,6 @@
 """The seam between the control planes and the shared data plane: sources hand out fresh,
 immutable definitions and nothing else; ``apigatewayv2`` reaches into ``apigateway`` only
-for the plain-data model."""
+for the plain-data model and the stateless helpers of ``shared.py``."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def test_sources_expose_no_store(cloud: Cloud) -> None:
             source.extra = 1  # type: ignore[union-attr]
 
 
-def test_apigatewayv2_imports_only_the_data_plane_model() -> None:
+def test_apigatewayv2_imports_only_the_data_plane_model_and_shared_helpers() -> None:
     package = Path(apigatewayv2_package.__file__).parent
     crossing: dict[str, set[str]] = {}
     for path in package.rglob("*.py"):
@@ -129,4 +129,7 @@ def test_apigatewayv2_imports_only_the_data_plane_model() -> None:
                     "fogbank.services.apigateway."
                 ):
                     crossing.setdefault(name, set()).add(path.name)
-    assert crossing == {"fogbank.services.apigateway.dataplane.model": {"source.py"}}
+    assert crossing == {
+        "fogbank.services.apigateway.dataplane.model": {"source.py"},
+        "fogbank.services.apigateway.shared": {"importer.py", "source.py", "store.py"},
+    }

@@ -12,6 +12,8 @@ in-process seam between the two packages: ``apigatewayv2.source.HttpApiSource`` 
 ``dataplane.model.ApiSource`` and is handed to ``ApiFront.add_source`` by the cloud's
 wiring. Across it travel only ``dataplane.model``'s immutable definitions, built fresh from
 each store (frozen dataclasses, tuples, read-only mappings) — never a store or a live
-record — and ``apigatewayv2`` imports nothing from here but ``dataplane.model``. Everything
-else between the packages goes through ``ctx.client.call``.
+record — and ``apigatewayv2`` imports nothing from here but ``dataplane.model`` and
+``shared.py`` (OpenAPI text reading, the API document store layout and ``ApiSource``
+plumbing both packages use). Everything else between the packages goes through
+``ctx.client.call``.
 """

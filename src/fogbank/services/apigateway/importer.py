@@ -7,16 +7,11 @@ imported API is indistinguishable from one built call by call.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from fogbank.services.apigateway.errors import BadRequestException
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
-ANY_METHOD = "x-amazon-apigateway-any-method"
+from fogbank.services.apigateway.shared import load_document, method_verb, str_or_none
 
 
 @dataclass
@@ -45,16 +40,7 @@ class ImportPlan:
 
 def parse_definition(body: bytes | str | dict[str, Any]) -> dict[str, Any]:
     """JSON or YAML text → dict; raises BadRequestException for anything else."""
-    if isinstance(body, dict):  # an already-parsed template Body (lenient internal callers)
-        body = json.dumps(body)
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError:
-            doc = None
+    doc = load_document(body)
     if not isinstance(doc, dict):
         raise BadRequestException("Invalid OpenAPI input.")
     if "swagger" not in doc and "openapi" not in doc:
@@ -75,9 +61,9 @@ def build_plan(doc: dict[str, Any]) -> ImportPlan:
     authorizer_names = {a["name"] for a in authorizers}
     default_security = doc.get("security")
     plan = ImportPlan(
-        name=_str_or_none(info.get("title")),
-        description=_str_or_none(info.get("description")),
-        version=_str_or_none(info.get("version")),
+        name=str_or_none(info.get("title")),
+        description=str_or_none(info.get("description")),
+        version=str_or_none(info.get("version")),
         binary_media_types=[
             str(t) for t in doc.get("x-amazon-apigateway-binary-media-types") or []
         ],
@@ -94,13 +80,8 @@ def build_plan(doc: dict[str, Any]) -> ImportPlan:
             continue
         methods = []
         for key, operation in item.items():
-            if key in HTTP_METHODS:
-                verb = key.upper()
-            elif key == ANY_METHOD:
-                verb = "ANY"
-            else:
-                continue
-            if not isinstance(operation, dict):
+            verb = method_verb(key)
+            if verb is None or not isinstance(operation, dict):
                 continue
             methods.append(_method(verb, operation, default_security, authorizer_names))
         plan.paths.append((path, methods))
@@ -181,7 +162,7 @@ def _method(
         api_key_required=api_key,
         method_responses=responses,
         integration=_integration(ext) if isinstance(ext, dict) else None,
-        operation_name=_str_or_none(operation.get("operationId")),
+        operation_name=str_or_none(operation.get("operationId")),
         request_parameters=params,
         authorization_scopes=scopes,
     )
@@ -269,7 +250,3 @@ def _gateway_responses(ext: Any) -> list[dict[str, Any]]:
             shaped["statusCode"] = str(spec["statusCode"])
         found.append(shaped)
     return found
-
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)

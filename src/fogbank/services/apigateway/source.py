@@ -13,20 +13,14 @@ from fogbank.services.apigateway.dataplane.model import (
     RouteDefinition,
     StageDefinition,
 )
+from fogbank.services.apigateway.shared import StoreSource
 from fogbank.services.apigateway.store import RestApiStore
 
 
-class RestApiSource:
+class RestApiSource(StoreSource[RestApiStore]):
     """``ApiSource`` over a ``RestApiStore``: each stage serves its deployment's snapshot."""
 
-    __slots__ = ("_store",)
-
-    def __init__(self, store: RestApiStore) -> None:
-        self._store = store
-
-    @property
-    def generation(self) -> int:
-        return self._store.generation
+    __slots__ = ()
 
     def definitions(self) -> list[ApiDefinition]:
         found = []

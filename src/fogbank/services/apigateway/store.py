@@ -9,10 +9,9 @@ to recompile its route tables.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
-from fogbank.core.db import Database, Documents
+from fogbank.services.apigateway.shared import ApiDocumentStore
 
 API, RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE = (
     "restapi",
@@ -24,11 +23,9 @@ API, RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE = (
 )
 
 
-class RestApiStore:
-    def __init__(self, path: Path | str) -> None:
-        self.db = Database(path)
-        self.docs = Documents(self.db)
-        self.generation = 0
+class RestApiStore(ApiDocumentStore):
+    API_KIND = API
+    CHILD_KINDS = (RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE)
 
     def _put(self, kind: str, key: str, doc: dict[str, Any]) -> None:
         self.docs.put(kind, key, doc)
@@ -42,17 +39,8 @@ class RestApiStore:
     def put_api(self, api: dict[str, Any]) -> None:
         self._put(API, api["id"], api)
 
-    def get_api(self, api_id: str) -> dict[str, Any] | None:
-        doc = self.docs.get(API, api_id)
-        return dict(doc) if doc else None
-
-    def list_apis(self) -> list[dict[str, Any]]:
-        return list(self.docs.values(API))
-
     def delete_api(self, api_id: str) -> None:
-        for kind in (RESOURCE, AUTHORIZER, DEPLOYMENT, STAGE, GATEWAY_RESPONSE):
-            for key, _ in self.docs.items(kind, f"{api_id}/"):
-                self.docs.delete(kind, key)
+        self._delete_children(api_id)
         self._delete(API, api_id)
 
     # Resources
@@ -120,6 +108,3 @@ class RestApiStore:
 
     def delete_gateway_response(self, api_id: str, response_type: str) -> bool:
         return self._delete(GATEWAY_RESPONSE, f"{api_id}/{response_type}")
-
-    def close(self) -> None:
-        self.db.close()

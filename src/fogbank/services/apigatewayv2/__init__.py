@@ -9,7 +9,8 @@ name ``apigateway``): ``fogbank.services.apigateway.dataplane``. The one sanctio
 in-process seam between this package and that one is ``source.py``: ``HttpApiSource``
 implements the data plane's ``ApiSource`` protocol (a ``generation`` counter and
 ``definitions()``), importing nothing from ``apigateway`` but the plain-data
-``dataplane.model``; every call builds fresh immutable definitions (frozen dataclasses,
+``dataplane.model`` (and, like ``importer.py`` and ``store.py``, the helpers of
+``apigateway.shared``); every call builds fresh immutable definitions (frozen dataclasses,
 tuples, read-only mappings) and the store stays private. It is wired once, by the cloud:
 ``apigateway_provider.front.add_source(apigatewayv2_provider.source)``. Nothing else crosses
 between the two packages except through ``ctx.client.call``.

@@ -3,16 +3,11 @@ and CORS, as ``ImportApi``/``ReimportApi`` create them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from fogbank.services.apigateway.shared import load_document, method_verb, str_or_none
 from fogbank.services.apigatewayv2.errors import BadRequestException
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
-ANY_METHOD = "x-amazon-apigateway-any-method"
 
 
 @dataclass
@@ -35,16 +30,7 @@ class HttpImportPlan:
 
 
 def parse_definition(body: str | bytes | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(body, dict):  # an already-parsed template Body (lenient internal callers)
-        body = json.dumps(body)
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError:
-            doc = None
+    doc = load_document(body)
     if not isinstance(doc, dict) or ("openapi" not in doc and "swagger" not in doc):
         raise BadRequestException("Invalid OpenAPI input. The 'openapi' field is required.")
     return doc
@@ -65,8 +51,8 @@ def build_plan(doc: dict[str, Any]) -> HttpImportPlan:
     names = {a["Name"] for a in authorizers}
     plan = HttpImportPlan(
         name=str(info.get("title") or "imported-api"),
-        description=_opt(info.get("description")),
-        version=_opt(info.get("version")),
+        description=str_or_none(info.get("description")),
+        version=str_or_none(info.get("version")),
         cors=_cors(doc.get("x-amazon-apigateway-cors")),
         authorizers=authorizers,
         routes=[],
@@ -79,13 +65,8 @@ def build_plan(doc: dict[str, Any]) -> HttpImportPlan:
         if not isinstance(item, dict):
             continue
         for key, operation in item.items():
-            if not isinstance(operation, dict):
-                continue
-            if key in HTTP_METHODS:
-                verb = key.upper()
-            elif key == ANY_METHOD:
-                verb = "ANY"
-            else:
+            verb = method_verb(key)
+            if verb is None or not isinstance(operation, dict):
                 continue
             if path == "$default" or operation.get("isDefaultRoute"):
                 route_key = "$default"
@@ -171,7 +152,3 @@ def _cors(ext: Any) -> dict[str, Any] | None:
         "allowCredentials": "AllowCredentials",
     }
     return {dst: ext[src] for src, dst in mapping.items() if src in ext}
-
-
-def _opt(value: Any) -> str | None:
-    return None if value is None else str(value)

@@ -17,22 +17,16 @@ from fogbank.services.apigateway.dataplane.model import (
     RouteDefinition,
     StageDefinition,
 )
+from fogbank.services.apigateway.shared import StoreSource
 from fogbank.services.apigatewayv2.stages import SNAPSHOT_KINDS
 from fogbank.services.apigatewayv2.store import HttpApiStore
 
 
-class HttpApiSource:
+class HttpApiSource(StoreSource[HttpApiStore]):
     """``ApiSource`` over an ``HttpApiStore``: AutoDeploy stages serve the current routes,
     other stages their deployment's snapshot."""
 
-    __slots__ = ("_store",)
-
-    def __init__(self, store: HttpApiStore) -> None:
-        self._store = store
-
-    @property
-    def generation(self) -> int:
-        return self._store.generation
+    __slots__ = ()
 
     def definitions(self) -> list[ApiDefinition]:
         found = []

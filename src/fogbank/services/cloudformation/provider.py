@@ -333,20 +333,11 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
             template = parse_body(self._stack(stack_name).template_body)
         else:
             template = parse_body(await self._template_body(template_body, template_url))
-        capabilities, reason = required_capabilities(template)
         resource_types = sorted({str(res.get("Type")) for res in (
             template.get("Resources") or {}).values() if isinstance(res, dict)})
-        result: dict[str, Any] = {
-            "Parameters": summary_parameters(template, with_types=True),
-            "Capabilities": capabilities, "ResourceTypes": resource_types,
-            "Version": str(template.get("AWSTemplateFormatVersion", "2010-09-09")),
-            "DeclaredTransforms": declared_transforms(template),
-        }
-        if reason:
-            result["CapabilitiesReason"] = reason
-        if "Description" in template:
-            result["Description"] = str(template["Description"])
-        return result
+        return _template_summary(
+            template, with_types=True, ResourceTypes=resource_types,
+            Version=str(template.get("AWSTemplateFormatVersion", "2010-09-09")))
 
     @operation("ValidateTemplate")
     async def validate_template(self, ctx: RequestContext, *, template_body: str | None = None,
@@ -355,22 +346,30 @@ class CloudFormationProvider(ChangeSetOperations, StackInputs, Provider):
         if not isinstance(template.get("Resources"), dict) or not template["Resources"]:
             raise ValidationError("Template format error: At least one Resources member must be"
                                   " defined.")
-        capabilities, reason = required_capabilities(template)
-        result: dict[str, Any] = {
-            "Parameters": summary_parameters(template, with_types=False),
-            "Capabilities": capabilities,
-            "DeclaredTransforms": declared_transforms(template),
-        }
-        if reason:
-            result["CapabilitiesReason"] = reason
-        if "Description" in template:
-            result["Description"] = str(template["Description"])
-        return result
+        return _template_summary(template, with_types=False)
 
     @operation("ListExports")
     def list_exports(self, ctx: RequestContext, **_: Any) -> dict[str, Any]:
         return {"Exports": [{"ExportingStackId": stack_id, "Name": name, "Value": value}
                             for name, value, stack_id in self.store.exports()]}
+
+
+def _template_summary(template: dict[str, Any], *, with_types: bool,
+                      **extra: Any) -> dict[str, Any]:
+    """What GetTemplateSummary and ValidateTemplate both say of a template: its parameters,
+    the capabilities it needs (and why), its transforms and description; ``extra`` members
+    go after ``Capabilities``."""
+    capabilities, reason = required_capabilities(template)
+    result: dict[str, Any] = {
+        "Parameters": summary_parameters(template, with_types=with_types),
+        "Capabilities": capabilities, **extra,
+        "DeclaredTransforms": declared_transforms(template),
+    }
+    if reason:
+        result["CapabilitiesReason"] = reason
+    if "Description" in template:
+        result["Description"] = str(template["Description"])
+    return result
 
 
 def _description(template: dict[str, Any]) -> str | None:

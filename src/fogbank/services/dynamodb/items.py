@@ -19,7 +19,7 @@ from fogbank.services.dynamodb.common import (
 )
 from fogbank.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
 from fogbank.services.dynamodb.expressions.projection import projection_of_paths
-from fogbank.services.dynamodb.model import Item, TableMeta
+from fogbank.services.dynamodb.model import Item, KeyBytes, TableMeta
 from fogbank.services.dynamodb.types import item_size_bytes, validate_item
 
 PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
@@ -45,6 +45,22 @@ def check_return_on_failure(value: str | None) -> None:
             f"1 validation error detected: Value '{value}' at "
             "'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must "
             "satisfy enum value set: [ALL_OLD, NONE]")
+
+
+def check_returns(return_values: str | None, return_on_failure: str | None,
+                  allowed: tuple[str, ...]) -> str:
+    """ReturnValues (one of ``allowed``), then ReturnValuesOnConditionCheckFailure."""
+    returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
+    if returns not in allowed:
+        raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+    check_return_on_failure(return_on_failure)
+    return returns
+
+
+def request_key(table: TableMeta, key: Any) -> KeyBytes:
+    """The bytes of a write's ``Key`` parameter: present, valid, matching the key schema."""
+    validate_item(require(key, "key"), where="key")
+    return table.key_from_request(key)
 
 
 def updated_item(table: TableMeta, plan: Any, old: Item | None, key: Item) -> tuple[Item, set[str]]:
@@ -84,10 +100,8 @@ class ItemOperations(DynamoBase):
         table.check_index_keys(item)
         size = item_size_bytes(item)
         check_item_size(size)
-        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
-        if returns not in PUT_RETURN_VALUES:
-            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
-        check_return_on_failure(return_values_on_condition_check_failure)
+        returns = check_returns(return_values, return_values_on_condition_check_failure,
+                                PUT_RETURN_VALUES)
         condition = None
         if condition_expression is not None or expected is not None \
                 or expression_attribute_names is not None \
@@ -158,10 +172,9 @@ class ItemOperations(DynamoBase):
                     return_item_collection_metrics: str | None = None,
                     **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
-        validate_item(require(key, "key"), where="key")
-        key_bytes = table.key_from_request(key)
-        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
-        check_return_on_failure(return_values_on_condition_check_failure)
+        key_bytes = request_key(table, key)
+        returns = check_returns(return_values, return_values_on_condition_check_failure,
+                                UPDATE_RETURN_VALUES)
         rx.check_not_mixed({"AttributeUpdates": attribute_updates, "Expected": expected},
                            {"UpdateExpression": update_expression,
                             "ConditionExpression": condition_expression})
@@ -207,12 +220,9 @@ class ItemOperations(DynamoBase):
                     return_item_collection_metrics: str | None = None,
                     **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
-        validate_item(require(key, "key"), where="key")
-        key_bytes = table.key_from_request(key)
-        returns = check_return_values(return_values, UPDATE_RETURN_VALUES)
-        if returns not in PUT_RETURN_VALUES:
-            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
-        check_return_on_failure(return_values_on_condition_check_failure)
+        key_bytes = request_key(table, key)
+        returns = check_returns(return_values, return_values_on_condition_check_failure,
+                                PUT_RETURN_VALUES)
         rx.check_not_mixed({"Expected": expected}, {"ConditionExpression": condition_expression})
         ectx = rx.context(expression_attribute_names, expression_attribute_values,
                           {"ConditionExpression": condition_expression})

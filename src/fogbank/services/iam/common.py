@@ -10,7 +10,7 @@ from typing import Any
 from fogbank.services.base import Provider, ServiceContext
 from fogbank.services.iam.errors import role_not_found
 from fogbank.services.iam.store import ROLE, IamStore
-from fogbank.services.iam.validation import tag_list, url_encoded
+from fogbank.services.iam.validation import check_tags, tag_list, url_encoded
 
 UPPER_ALNUM = string.ascii_uppercase + string.digits
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
@@ -42,6 +42,18 @@ class IamBase(Provider):
         if record is None:
             raise role_not_found(role_name)
         return record
+
+    def tag_record(self, kind: str, key: str, record: dict[str, Any],
+                   tags: list[dict[str, Any]]) -> None:
+        """TagX: add ``tags`` to a stored record's ``Tags`` (new values win) and store it."""
+        record["Tags"] = check_tags(tag_list(record["Tags"]) + list(tags))
+        self.store.put(kind, key, record)
+
+    def untag_record(self, kind: str, key: str, record: dict[str, Any],
+                     tag_keys: list[str]) -> None:
+        """UntagX: drop ``tag_keys`` from a stored record's ``Tags`` and store it."""
+        record["Tags"] = {k: v for k, v in record["Tags"].items() if k not in set(tag_keys)}
+        self.store.put(kind, key, record)
 
 
 def timestamp(epoch_s: float) -> datetime:

@@ -23,6 +23,7 @@ from fogbank.services.iam.validation import (
     check_tags,
     paginate,
     tag_list,
+    tags_page,
     url_encoded,
 )
 
@@ -230,26 +231,20 @@ class ManagedPolicyOperations(IamBase):
     @operation("TagPolicy")
     def tag_policy(self, ctx: RequestContext, *, policy_arn: str, tags: list[dict[str, Any]],
                    **_: Any) -> dict[str, Any]:
-        record = self._policy(policy_arn)
-        record["Tags"] = check_tags(tag_list(record["Tags"]) + list(tags))
-        self.store.put(POLICY, policy_arn, record)
+        self.tag_record(POLICY, policy_arn, self._policy(policy_arn), tags)
         return {}
 
     @operation("UntagPolicy")
     def untag_policy(self, ctx: RequestContext, *, policy_arn: str, tag_keys: list[str],
                      **_: Any) -> dict[str, Any]:
-        record = self._policy(policy_arn)
-        record["Tags"] = {k: v for k, v in record["Tags"].items() if k not in set(tag_keys)}
-        self.store.put(POLICY, policy_arn, record)
+        self.untag_record(POLICY, policy_arn, self._policy(policy_arn), tag_keys)
         return {}
 
     @operation("ListPolicyTags")
     def list_policy_tags(self, ctx: RequestContext, *, policy_arn: str,
                          marker: str | None = None, max_items: int | None = None,
                          **_: Any) -> dict[str, Any]:
-        tags = sorted(tag_list(self._policy(policy_arn)["Tags"]), key=lambda t: t["Key"])
-        page, extra = paginate(tags, lambda t: t["Key"], marker, max_items)
-        return {"Tags": page, **extra}
+        return tags_page(self._policy(policy_arn), marker, max_items)
 
 
 def _version(record: dict[str, Any], version_id: str) -> dict[str, Any]:

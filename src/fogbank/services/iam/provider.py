@@ -17,7 +17,7 @@ from fogbank.services.iam.validation import (
     check_policy_document,
     check_tags,
     paginate,
-    tag_list,
+    tags_page,
 )
 
 MAX_TRUST_POLICY_CHARS = 2048
@@ -145,25 +145,19 @@ class IamProvider(UserOperations, GroupOperations):
     @operation("TagRole")
     def tag_role(self, ctx: RequestContext, *, role_name: str, tags: list[dict[str, Any]],
                  **_: Any) -> dict[str, Any]:
-        record = self.role_record(role_name)
-        record["Tags"] = check_tags(tag_list(record["Tags"]) + list(tags))
-        self.store.put(ROLE, role_name, record)
+        self.tag_record(ROLE, role_name, self.role_record(role_name), tags)
         return {}
 
     @operation("UntagRole")
     def untag_role(self, ctx: RequestContext, *, role_name: str, tag_keys: list[str],
                    **_: Any) -> dict[str, Any]:
-        record = self.role_record(role_name)
-        record["Tags"] = {k: v for k, v in record["Tags"].items() if k not in set(tag_keys)}
-        self.store.put(ROLE, role_name, record)
+        self.untag_record(ROLE, role_name, self.role_record(role_name), tag_keys)
         return {}
 
     @operation("ListRoleTags")
     def list_role_tags(self, ctx: RequestContext, *, role_name: str, marker: str | None = None,
                        max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        tags = sorted(tag_list(self.role_record(role_name)["Tags"]), key=lambda t: t["Key"])
-        page, extra = paginate(tags, lambda t: t["Key"], marker, max_items)
-        return {"Tags": page, **extra}
+        return tags_page(self.role_record(role_name), marker, max_items)
 
     # -- inline and attached role policies -------------------------------------------------
 

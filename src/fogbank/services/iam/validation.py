@@ -89,6 +89,14 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
+def tags_page(record: dict[str, Any], marker: str | None,
+              max_items: int | None) -> dict[str, Any]:
+    """ListXTags: a page of a record's tags, sorted by key."""
+    tags = sorted(tag_list(record["Tags"]), key=lambda t: t["Key"])
+    page, extra = paginate(tags, lambda t: t["Key"], marker, max_items)
+    return {"Tags": page, **extra}
+
+
 def paginate(items: Sequence[T], key: Callable[[T], str], marker: str | None,
              max_items: int | None) -> tuple[list[T], dict[str, Any]]:
     """A page of ``items`` (already sorted by ``key``) after ``marker``, and the

@@ -124,15 +124,22 @@ async def update_stack(env: EngineEnv, stack: StackRecord, new: UpdateInput) -> 
     stack.template, stack.template_body = new.template, new.template_body
     stack.parameters, stack.parameter_values = new.parameters, new.parameter_values
     run.stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
-    intrinsics = run.intrinsics(new.template, new.parameter_values)
-    active = run.active_resources(new.template, intrinsics)
+    await _cleanup(run, new, journal)
+    run.stack_event("UPDATE_COMPLETE")
+
+
+async def _cleanup(run: StackRun, target: UpdateInput, journal: UpdateJournal) -> None:
+    """The cleanup phase after ``target`` is in place: delete what it replaced, then the
+    resources it no longer has (as active under its conditions)."""
+    stack = run.stack
+    intrinsics = run.intrinsics(target.template, target.parameter_values)
+    active = run.active_resources(target.template, intrinsics)
     removed = {logical_id: state for logical_id, state in stack.resources.items()
                if logical_id not in active}
     await delete_states(run, dict(journal.replaced), policy_key="UpdateReplacePolicy")
     await delete_states(run, removed)
     for logical_id in removed:
         stack.resources.pop(logical_id, None)
-    run.stack_event("UPDATE_COMPLETE")
 
 
 async def _rollback(run: StackRun, journal: UpdateJournal, old: UpdateInput,
@@ -194,12 +201,5 @@ async def continue_update_rollback(env: EngineEnv, stack: StackRecord) -> None:
         run.stack_event("UPDATE_ROLLBACK_FAILED", failure)
         return
     run.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-    intrinsics = run.intrinsics(target.template, target.parameter_values)
-    active = run.active_resources(target.template, intrinsics)
-    removed = {logical_id: state for logical_id, state in stack.resources.items()
-               if logical_id not in active}
-    await delete_states(run, dict(journal.replaced), policy_key="UpdateReplacePolicy")
-    await delete_states(run, removed)
-    for logical_id in removed:
-        stack.resources.pop(logical_id, None)
+    await _cleanup(run, target, journal)
     run.stack_event("UPDATE_ROLLBACK_COMPLETE")
