@@ -122,7 +122,7 @@ class MotoServer(DynamoServer):
 
     def __init__(self, venv_dir: Path) -> None:
         super().__init__()
-        self._venv_dir = venv_dir
+        self._venv_dir = venv_dir.resolve()
 
     def version(self) -> str:
         from bench.venv import package_version, venv_python
@@ -138,7 +138,7 @@ class DynaliteServer(DynamoServer):
 
     def __init__(self, node_dir: Path, on_disk: bool) -> None:
         super().__init__()
-        self._node_dir = node_dir
+        self._node_dir = node_dir.resolve()
         self.durable = on_disk
         self.name = "dynalite (disk)" if on_disk else "dynalite (memory)"
 

@@ -55,12 +55,12 @@ def raw_request(host: str, call: Call) -> bytes:
 
 
 def lua_string(data: bytes) -> str:
-    """``data`` as a Lua string literal (decimal escapes for anything not plain printable)."""
+    """``data`` as a Lua string literal (3-digit decimal escapes for all but plain printables)."""
     out = []
     for byte in data:
         char = chr(byte)
         if char in '"\\' or not 32 <= byte < 127:
-            out.append(f"\\{byte}")
+            out.append(f"\\{byte:03d}")
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
