@@ -21,6 +21,7 @@ log = logging.getLogger("fogbank.server")
 
 # How long requests in flight may take to finish once a stop was asked for.
 GRACEFUL_SHUTDOWN_S = 3
+SERVER_START_TIMEOUT_S = 30
 
 
 class PortInUse(Exception):
@@ -91,15 +92,17 @@ class CloudServer:
                 app, lifespan="off", access_log=False, log_level="warning",
                 http="auto", loop="none", timeout_keep_alive=75, server_header=False,
                 proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-                date_header=False,
             )
             server = _QuietServer(config)
             self._servers.append(server)
             self._tasks.append(asyncio.create_task(server.serve(sockets=[sock])))
+        deadline = asyncio.get_running_loop().time() + SERVER_START_TIMEOUT_S
         while not all(server.started for server in self._servers):
             for task in self._tasks:
                 if task.done():
                     task.result()  # re-raise a startup failure
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError("the HTTP servers did not start")
             await asyncio.sleep(0.002)
 
     async def stop(self) -> None:
