@@ -24,7 +24,7 @@ class Metric:
     higher_is_better: bool = False
 
 
-def _get(*path: str) -> Callable[[Result], float | None]:
+def reader_at(*path: str) -> Callable[[Result], float | None]:
     def read(result: Result) -> float | None:
         value: Any = result
         for key in path:
@@ -36,24 +36,24 @@ def _get(*path: str) -> Callable[[Result], float | None]:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("up: start → route answers", _get("ready_s"), "s", "< 0.5 s", lambda v: v < 0.5),
-    Metric("up: start → deployed", _get("deployed_s"), "s"),
-    Metric("cold: first API request", _get("api_cold_ms"), "ms", "≤ 20 ms", lambda v: v <= 20),
-    Metric("cold: first Lambda Invoke", _get("invoke_cold_ms"), "ms", "≤ 20 ms",
+    Metric("up: start → route answers", reader_at("ready_s"), "s", "< 0.5 s", lambda v: v < 0.5),
+    Metric("up: start → deployed", reader_at("deployed_s"), "s"),
+    Metric("cold: first API request", reader_at("api_cold_ms"), "ms", "≤ 20 ms", lambda v: v <= 20),
+    Metric("cold: first Lambda Invoke", reader_at("invoke_cold_ms"), "ms", "≤ 20 ms",
            lambda v: v <= 20),
-    Metric("API warm p50, 1 conn", _get("wrk", "c1", "p50_ms"), "ms", "≤ 1 ms",
+    Metric("API warm p50, 1 conn", reader_at("wrk", "c1", "p50_ms"), "ms", "≤ 1 ms",
            lambda v: v <= 1),
-    Metric("API warm p99, 1 conn", _get("wrk", "c1", "p99_ms"), "ms"),
-    Metric("API warm p50, new conn per request", _get("api_new_connection_p50_ms"), "ms"),
-    Metric("API req/s, 1 conn", _get("wrk", "c1", "requests_per_s"), "req/s",
+    Metric("API warm p99, 1 conn", reader_at("wrk", "c1", "p99_ms"), "ms"),
+    Metric("API warm p50, new conn per request", reader_at("api_new_connection_p50_ms"), "ms"),
+    Metric("API req/s, 1 conn", reader_at("wrk", "c1", "requests_per_s"), "req/s",
            higher_is_better=True),
-    Metric("API warm p50, 16 conn", _get("wrk", "c16", "p50_ms"), "ms"),
-    Metric("API warm p99, 16 conn", _get("wrk", "c16", "p99_ms"), "ms"),
-    Metric("API req/s, 16 conn", _get("wrk", "c16", "requests_per_s"), "req/s", "≥ 5,000",
+    Metric("API warm p50, 16 conn", reader_at("wrk", "c16", "p50_ms"), "ms"),
+    Metric("API warm p99, 16 conn", reader_at("wrk", "c16", "p99_ms"), "ms"),
+    Metric("API req/s, 16 conn", reader_at("wrk", "c16", "requests_per_s"), "req/s", "≥ 5,000",
            lambda v: v >= 5000, higher_is_better=True),
-    Metric("Invoke round trip p50 (boto3)", _get("invoke_p50_ms"), "ms"),
-    Metric("Invoke round trip p99 (boto3)", _get("invoke_p99_ms"), "ms"),
-    Metric("idle RSS, process tree", _get("idle_rss_mb"), "MiB"),
+    Metric("Invoke round trip p50 (boto3)", reader_at("invoke_p50_ms"), "ms"),
+    Metric("Invoke round trip p99 (boto3)", reader_at("invoke_p99_ms"), "ms"),
+    Metric("idle RSS, process tree", reader_at("idle_rss_mb"), "MiB"),
 )
 
 
@@ -86,7 +86,7 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
 
 
-def _ratio(mine: float | None, theirs: float | None) -> str:
+def ratio(mine: float | None, theirs: float | None) -> str:
     if mine is None or theirs is None or theirs == 0:
         return "—"
     return f"{mine / theirs:.3g}×"
@@ -106,7 +106,7 @@ def rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
     for metric in METRICS:
         row = [metric.label, *(_fmt(metric.read(r), metric.unit) for r in results)]
         if has_ratio:
-            row.append(_ratio(metric.read(by_name["fogbank"]), metric.read(by_name["MiniStack"])))
+            row.append(ratio(metric.read(by_name["fogbank"]), metric.read(by_name["MiniStack"])))
         mine = metric.read(by_name["fogbank"]) if "fogbank" in by_name else None
         met = "" if metric.meets is None or mine is None else ("yes" if metric.meets(mine)
                                                                   else "NO")
@@ -143,16 +143,17 @@ def notes(results: list[Result]) -> list[str]:
                   for key, value in result.get("details", {}).items()]
         lines += [f"  - {finding}" for finding in result.get("findings", [])]
         if result.get("error"):
-            lines.append(f"  - **error:** `{_one_line(result['error'])}`")
+            lines.append(f"  - **error:** `{one_line(result['error'])}`")
     return lines
 
 
-def _one_line(text: str) -> str:
-    """The first line and, for a long message (a traceback), its last two lines."""
+def one_line(text: str) -> str:
+    """The first line and, for a long message (a traceback), its last two lines; backticks
+    replaced so the line can sit inside a Markdown code span."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) > 4:
         lines = [lines[0], "…", *lines[-2:]]
-    return " ⏎ ".join(lines)
+    return " ⏎ ".join(lines).replace("`", "'")
 
 
 def write_json(path: Path, run: dict[str, Any]) -> None:

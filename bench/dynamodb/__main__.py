@@ -24,7 +24,7 @@ from bench.dynamodb.servers import (
 from bench.dynamodb.steps import Settings, measure_canned, measure_server
 from bench.dynamodb.workload import FULL_SEED_ITEMS
 from bench.load import BenchError, require_wrk
-from bench.report import machine
+from bench.report import machine, write_json
 
 BENCH_DIR = Path(__file__).resolve().parents[1]
 PEER_NAMES = ("fogbank", "moto", "dynalite-memory", "dynalite-disk")
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     if not args.no_write:
         method = _method(args, settings.connections, settings.query_samples)
-        report.write_json(BENCH_DIR / "results-dynamodb.json", run)
+        write_json(BENCH_DIR / "results-dynamodb.json", run)
         (BENCH_DIR / "RESULTS-dynamodb.md").write_text(report.render_markdown(run, method))
         print(f"\nwrote {BENCH_DIR / 'results-dynamodb.json'} and "
               f"{BENCH_DIR / 'RESULTS-dynamodb.md'}")

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bench.dynamodb.workload import FULL_SEED_ITEMS
-from bench.report import _get, markdown_table, text_table
+from bench.report import markdown_table, one_line, ratio, reader_at, text_table
 
 Result = dict[str, Any]
 Reader = Callable[[Result], float | None]
@@ -18,14 +16,14 @@ FULL_LOAD_TARGET_S = 180.0
 
 
 def _full_load_s(result: Result) -> float | None:
-    rate = _get("seed", "items_per_s")(result)
+    rate = reader_at("seed", "items_per_s")(result)
     return FULL_SEED_ITEMS / rate if rate else None
 
 
 def _boto3_vs_canned(processes: int) -> Callable[[Result, Result | None], float | None]:
     def read(result: Result, canned: Result | None) -> float | None:
-        mine = _get("boto3", f"p{processes}", "calls_per_s")(result)
-        ceiling = _get("boto3", f"p{processes}", "calls_per_s")(canned) if canned else None
+        mine = reader_at("boto3", f"p{processes}", "calls_per_s")(result)
+        ceiling = reader_at("boto3", f"p{processes}", "calls_per_s")(canned) if canned else None
         return mine / ceiling if mine and ceiling else None
     return read
 
@@ -41,7 +39,7 @@ class Metric:
 
 
 def _wrk(operation: str, field: str) -> Reader:
-    return _get("wrk", operation, field)
+    return reader_at("wrk", operation, field)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -60,22 +58,22 @@ METRICS: tuple[Metric, ...] = (
            higher_is_better=True),
     Metric("UpdateItem p50", _wrk("UpdateItem", "p50_ms"), "ms"),
     Metric("UpdateItem p99", _wrk("UpdateItem", "p99_ms"), "ms"),
-    Metric("boto3 GetItem calls/s, 1 process", _get("boto3", "p1", "calls_per_s"), "ops/s",
+    Metric("boto3 GetItem calls/s, 1 process", reader_at("boto3", "p1", "calls_per_s"), "ops/s",
            higher_is_better=True),
-    Metric("boto3 GetItem p50, 1 process", _get("boto3", "p1", "p50_ms"), "ms"),
-    Metric("boto3 GetItem calls/s, 4 processes", _get("boto3", "p4", "calls_per_s"), "ops/s",
+    Metric("boto3 GetItem p50, 1 process", reader_at("boto3", "p1", "p50_ms"), "ms"),
+    Metric("boto3 GetItem calls/s, 4 processes", reader_at("boto3", "p4", "calls_per_s"), "ops/s",
            higher_is_better=True),
-    Metric("seed load items/s (BatchWriteItem, 4 proc)", _get("seed", "items_per_s"), "ops/s",
+    Metric("seed load items/s (BatchWriteItem, 4 proc)", reader_at("seed", "items_per_s"), "ops/s",
            higher_is_better=True),
     Metric("seed: full 3.15 M items, extrapolated", _full_load_s, "s", "< 3 min",
            lambda v: v < FULL_LOAD_TARGET_S),
-    Metric("seed: RSS after load", _get("seed", "rss_mb_after"), "MiB"),
-    Metric("month query p50, first 100-item page", _get("seed", "queries", "page100", "p50_ms"),
-           "ms", "< 5 ms", lambda v: v < 5),
-    Metric("month query p50, first 1 MB page", _get("seed", "queries", "page1mb", "p50_ms"),
+    Metric("seed: RSS after load", reader_at("seed", "rss_mb_after"), "MiB"),
+    Metric("month query p50, first 100-item page",
+           reader_at("seed", "queries", "page100", "p50_ms"), "ms", "< 5 ms", lambda v: v < 5),
+    Metric("month query p50, first 1 MB page", reader_at("seed", "queries", "page1mb", "p50_ms"),
            "ms"),
-    Metric("start → answers ListTables", _get("ready_s"), "s"),
-    Metric("preload 20,000 items (1 conn) items/s", _get("preload", "items_per_s"), "ops/s",
+    Metric("start → answers ListTables", reader_at("ready_s"), "s"),
+    Metric("preload 20,000 items (1 conn) items/s", reader_at("preload", "items_per_s"), "ops/s",
            higher_is_better=True),
 )
 
@@ -97,12 +95,6 @@ def fmt(value: float | None, unit: str) -> str:
     if unit == "MiB":
         return f"{value:.0f} MiB"
     return f"{value:.2f} ms" if value < 100 else f"{value:,.0f} ms"
-
-
-def ratio(mine: float | None, theirs: float | None) -> str:
-    if mine is None or theirs is None or theirs == 0:
-        return "—"
-    return f"{mine / theirs:.3g}×"
 
 
 def rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
@@ -129,10 +121,11 @@ def ceiling_lines(results: list[Result]) -> list[str]:
     canned = next((r for r in results if r["peer"] == "canned" and not r.get("error")), None)
     if canned is None:
         return ["- canned-response ceiling: not measured"]
-    lines = [f"- canned-response server (client-bound ceiling): "
-             f"{fmt(_get('boto3', 'p1', 'calls_per_s')(canned), 'ops/s')} GetItem calls/s from 1 "
-             f"boto3 process (p50 {fmt(_get('boto3', 'p1', 'p50_ms')(canned), 'ms')}), "
-             f"{fmt(_get('boto3', 'p4', 'calls_per_s')(canned), 'ops/s')} from 4."]
+    one = fmt(reader_at("boto3", "p1", "calls_per_s")(canned), "ops/s")
+    one_p50 = fmt(reader_at("boto3", "p1", "p50_ms")(canned), "ms")
+    four = fmt(reader_at("boto3", "p4", "calls_per_s")(canned), "ops/s")
+    lines = [f"- canned-response server (client-bound ceiling): {one} GetItem calls/s from 1 "
+             f"boto3 process (p50 {one_p50}), {four} from 4."]
     for result in results:
         if result["peer"] == "canned":
             continue
@@ -171,19 +164,8 @@ def notes(results: list[Result]) -> list[str]:
                 f"{step} {seconds:g} s" for step, seconds in result["step_s"].items()))
         lines += [f"  - {finding}" for finding in result.get("findings", [])]
         if result.get("error"):
-            lines.append(f"  - **error:** `{_one_line(result['error'])}`")
+            lines.append(f"  - **error:** `{one_line(result['error'])}`")
     return lines
-
-
-def _one_line(text: str) -> str:
-    parts = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    if len(parts) > 4:
-        parts = [parts[0], "…", *parts[-2:]]
-    return " ⏎ ".join(parts).replace("`", "'")
-
-
-def write_json(path: Path, run: dict[str, Any]) -> None:
-    path.write_text(json.dumps(run, indent=2, default=str) + "\n")
 
 
 def render_markdown(run: dict[str, Any], method: str) -> str:
