@@ -33,3 +33,30 @@ def test_documents_survive_reopening(tmp_path):
     assert reopened.get("role", "a") == {"n": 3}
     assert reopened.delete("role", "a") and not reopened.delete("role", "a")
     assert reopened.values("function", prefix="a") == [{"n": 1}]
+
+
+def test_manual_clock_sleepers_wake_in_deadline_order_only_when_advanced():
+    import asyncio
+
+    from fogbank.core.clock import ManualClock
+
+    clock = ManualClock()
+    woke: list[str] = []
+
+    async def sleeper(name: str, seconds: float) -> None:
+        await clock.sleep(seconds)
+        woke.append(name)
+
+    async def scenario() -> None:
+        tasks = [asyncio.create_task(sleeper("late", 60)), asyncio.create_task(sleeper("early", 5))]
+        await asyncio.sleep(0.01)
+        assert woke == []
+        clock.advance(10)
+        await asyncio.sleep(0.01)
+        assert woke == ["early"]
+        clock.advance(50)
+        await asyncio.gather(*tasks)
+        assert woke == ["early", "late"]
+        await clock.sleep_until(clock.now() - 1)  # a deadline in the past returns at once
+
+    asyncio.run(scenario())

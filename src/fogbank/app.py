@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fogbank import __version__
+from fogbank.core.clock import Clock
 from fogbank.core.config import STATE_DIR_NAME
 from fogbank.core.errors import ServiceError
 from fogbank.server.runner import CloudServer
@@ -102,13 +103,13 @@ class LocalApp:
     def __init__(self, path: Path, *, state_dir: Path | None = None,
                  parameters: dict[str, str] | None = None, host: str = "127.0.0.1",
                  edge_port: int = 4566, api_port: int = 3000, stack_name: str | None = None,
-                 region: str | None = None) -> None:
+                 region: str | None = None, clock: Clock | None = None) -> None:
         self.template_path = find_template(Path(path))
         self.parameters = dict(parameters or {})
         self.state_dir = state_dir or state_dir_for(self.template_path)
         self.stack_name = stack_name or stack_name_for(self.template_path.parent)
         self.server = CloudServer(self.state_dir, host=host, edge_port=edge_port,
-                                  api_port=api_port, region=region)
+                                  api_port=api_port, region=region, clock=clock)
         self.cloud = self.server.cloud
         self.stack: DeployedStack | None = None
 

@@ -13,6 +13,7 @@ from typing import Any
 import uvicorn
 
 from fogbank.cloud import Cloud
+from fogbank.core.clock import Clock
 from fogbank.core.config import CloudConfig, default_region
 from fogbank.server.edge import EdgeApp
 from fogbank.server.front import ApiFrontApp
@@ -62,7 +63,8 @@ class CloudServer:
     """A ``Cloud`` served on an edge port and an API-front port (0 = any free port)."""
 
     def __init__(self, state_dir: Path, *, host: str = "127.0.0.1", edge_port: int = 4566,
-                 api_port: int = 3000, region: str | None = None) -> None:
+                 api_port: int = 3000, region: str | None = None,
+                 clock: Clock | None = None) -> None:
         self._edge_socket = bind(host, edge_port)
         try:
             self._api_socket = bind(host, api_port)
@@ -76,7 +78,7 @@ class CloudServer:
             edge_port=self._edge_socket.getsockname()[1],
             api_port=self._api_socket.getsockname()[1],
         )
-        self.cloud = Cloud(self.config)
+        self.cloud = Cloud(self.config, clock=clock)
         self._servers: list[_QuietServer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._stopped = False

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fogbank.app import DeployedStack, LocalApp
+from fogbank.core.clock import Clock
 from fogbank.server.loop import new_event_loop
 
 T = TypeVar("T")
@@ -132,13 +133,16 @@ class RunningApp:
 
 @contextmanager
 def run_app(path: str | Path, *, state_dir: Path | None = None,
-            parameters: dict[str, str] | None = None) -> Iterator[RunningApp]:
-    """Deploy ``path`` into a local cloud on free ports; tear everything down afterwards."""
+            parameters: dict[str, str] | None = None,
+            clock: Clock | None = None) -> Iterator[RunningApp]:
+    """Deploy ``path`` into a local cloud on free ports; tear everything down afterwards.
+
+    Pass a ``ManualClock`` to drive schedules, delays and retries with ``clock.advance``."""
     loop = new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="fogbank-cloud", daemon=True)
     thread.start()
     app = LocalApp(Path(path), state_dir=state_dir, parameters=parameters,
-                   edge_port=0, api_port=0)
+                   edge_port=0, api_port=0, clock=clock)
     try:
         stack = asyncio.run_coroutine_threadsafe(app.start(), loop).result(600)
     except BaseException:
