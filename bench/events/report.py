@@ -1,0 +1,162 @@
+"""Turn the measured dicts into the stdout table, ``results-events.json`` and
+``RESULTS-events.md``: figures per server, ratios fogbank/moto and fogbank/MiniStack, targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.report import markdown_table, one_line, ratio, reader_at, text_table
+
+Result = dict[str, Any]
+Reader = Callable[[Result], float | None]
+PEERS = ("moto", "MiniStack")
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    read: Reader
+    unit: str
+    target: str = ""
+    meets: Callable[[float], bool] | None = None
+
+
+def _three_times_moto(label: str, *path: str) -> Metric:
+    return Metric(label, reader_at(*path), "/s", "≥ 3× moto")
+
+
+def _ops() -> list[Metric]:
+    metrics: list[Metric] = []
+    for size in ("1KiB", "1MiB"):
+        for verb in ("put", "get"):
+            for procs in (1, 4):
+                metrics.append(_three_times_moto(
+                    f"S3 {verb.upper()} {size}, {procs} proc ops/s",
+                    "ops", "s3", f"{verb}_{size}_p{procs}", "per_s"))
+    for procs in (1, 4):
+        metrics.append(_three_times_moto(f"SQS SendMessage, {procs} proc msg/s",
+                                         "ops", "sqs", f"send_p{procs}", "per_s"))
+    for depth in (0, 10_000, 30_000):
+        for procs in (1, 4):
+            metrics.append(Metric(
+                f"SQS Receive+Delete, {depth:,} queued, {procs} proc msg/s",
+                reader_at("ops", "sqs", f"receive_{depth}_p{procs}", "per_s"), "/s",
+                "≥ 3,000, flat" if procs == 4 else "", (lambda v: v >= 3000) if procs == 4
+                else None))
+    for procs in (1, 4):
+        metrics.append(_three_times_moto(f"SNS Publish (→ 3 SQS queues), {procs} proc ops/s",
+                                         "ops", "sns", f"publish_p{procs}", "per_s"))
+        metrics.append(Metric(f"SNS fan-out: all copies queued after, {procs} proc",
+                              reader_at("ops", "sns", f"publish_p{procs}", "all_delivered_s"),
+                              "s"))
+    return metrics
+
+
+def _wires() -> list[Metric]:
+    metrics: list[Metric] = []
+    for wire, label in (("s3", "S3 PUT"), ("sqs", "SQS send"), ("stream", "DynamoDB write")):
+        metrics.append(Metric(f"{label} → handler start p50", reader_at("wires", wire, "p50_ms"),
+                              "ms", "≤ 10 ms", lambda v: v <= 10))
+        metrics.append(Metric(f"{label} → handler start p99", reader_at("wires", wire, "p99_ms"),
+                              "ms"))
+    for run, label in (("paced", "paced 2,000 msg/s"), ("flood", "unpaced")):
+        metrics.append(Metric(f"SQS → Lambda → DynamoDB, 10,000 msgs {label}: msg/s",
+                              reader_at("wires", f"pipeline_{run}", "per_s"), "/s",
+                              "≥ 2,000", lambda v: v >= 2000))
+        metrics.append(Metric(f"SQS → Lambda → DynamoDB, {label}: send → write p50",
+                              reader_at("wires", f"pipeline_{run}", "p50_ms"), "ms",
+                              "≤ 20 ms" if run == "paced" else "",
+                              (lambda v: v <= 20) if run == "paced" else None))
+    return metrics
+
+
+METRICS: tuple[Metric, ...] = (*_ops(), *_wires())
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "/s":
+        return f"{value:,.0f}"
+    if unit == "s":
+        return f"{value:.2f} s"
+    return f"{value:.2f} ms" if value < 100 else f"{value:,.0f} ms"
+
+
+def rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
+    by_name = {r["server"]: r for r in results}
+    names = [r["server"] for r in results]
+    peers = [p for p in PEERS if p in by_name and "fogbank" in by_name]
+    header = ["metric", *names, *(f"fb/{p}" for p in peers), "target", "fogbank meets"]
+    table: list[list[str]] = []
+    mine_result = by_name.get("fogbank")
+    for metric in METRICS:
+        mine = metric.read(mine_result) if mine_result else None
+        row = [metric.label, *(_fmt(metric.read(r), metric.unit) for r in results)]
+        row += [ratio(mine, metric.read(by_name[p])) for p in peers]
+        met = ""
+        if metric.target == "≥ 3× moto" and "moto" in by_name:
+            theirs = metric.read(by_name["moto"])
+            if mine is not None and theirs:
+                met = "yes" if mine >= 3 * theirs else "NO"
+        elif metric.meets is not None and mine is not None:
+            met = "yes" if metric.meets(mine) else "NO"
+        table.append([*row, metric.target, met])
+    return header, table
+
+
+def notes(results: list[Result]) -> list[str]:
+    lines: list[str] = []
+    for result in results:
+        lines.append(f"- **{result['server']}** {result.get('version', '?')}"
+                     + (f", deployed the app in {result['deployed_s']:.1f} s"
+                        if result.get("deployed_s") else "")
+                     + ("" if result.get("runs_functions", True)
+                        else " (single operations only: it runs no functions without Docker)"))
+        for section in ("ops", "wires"):
+            for group, values in (result.get(section) or {}).items():
+                if not isinstance(values, dict):
+                    continue
+                for name, value in values.items():
+                    if isinstance(value, dict) and (value.get("error") or value.get("errors")):
+                        lines.append(f"  - {section}.{group}.{name}: "
+                                     f"`{one_line(str(value.get('error') or value))}`")
+                if values.get("error"):
+                    lines.append(f"  - {section}.{group}: `{one_line(str(values['error']))}`")
+        if result.get("error"):
+            lines.append(f"  - **error:** `{one_line(result['error'])}`")
+    return lines
+
+
+def print_table(results: list[Result]) -> None:
+    header, table = rows(results)
+    print(text_table(header, table))
+
+
+def markdown(run: dict[str, Any], method: str) -> str:
+    header, table = rows(run["results"])
+    box = run["machine"]
+    return "\n".join([
+        "# Event services — fogbank, moto (server mode) and MiniStack",
+        "",
+        f"Run {run['date']} on {box['nproc']} CPU(s), {box['cpu_model']}, Python "
+        f"{box['python']}, Linux {box['kernel']}; 1-minute load average "
+        f"{box['loadavg_1m_at_start']} when the run started. Written by "
+        "`python -m bench.events`; rerun it to refresh this file.",
+        "",
+        markdown_table(header, table),
+        "",
+        "Ratios are fogbank ÷ peer (above 1× is better for rates, below 1× for times). "
+        "\"≥ 3× moto\" is met when fogbank's rate is at least three times moto's in this run.",
+        "",
+        "## Servers and findings",
+        "",
+        *notes(run["results"]),
+        "",
+        "## Method",
+        "",
+        method,
+        "",
+    ])
