@@ -59,7 +59,8 @@ class ManualClock(Clock):
             while self._sleepers and self._sleepers[0][0] <= self._mono:
                 due.append(heapq.heappop(self._sleepers))
         for _, _, loop, future in due:
-            loop.call_soon_threadsafe(_wake, future)
+            if not loop.is_closed():  # a sleeper of a cloud that has stopped since
+                loop.call_soon_threadsafe(_wake, future)
 
     async def sleep(self, seconds: float) -> None:
         if seconds <= 0:
