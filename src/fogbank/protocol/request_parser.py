@@ -242,6 +242,9 @@ class RequestParser:
         if plan.payload is not None:
             name, shape = plan.payload
             if shape.type_name in ("blob", "string"):
+                if request.body_stream is not None and shape.type_name == "blob":
+                    params[name] = request.body_stream  # the service reads it (S3 uploads)
+                    return
                 if is_aws_chunked(request.headers):
                     body = decode_aws_chunked(body)
                 if body:

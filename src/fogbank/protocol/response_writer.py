@@ -11,11 +11,11 @@ from typing import Any
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from fogbank.core.errors import ServiceError, is_sender_fault, status_of
-from fogbank.protocol.http import HttpResponse
+from fogbank.protocol.http import FileBody, HttpResponse
 from fogbank.protocol.json_codec import JsonResultEncoder, dumps
 from fogbank.protocol.naming import QueryName
 from fogbank.protocol.protocols import model_protocol
-from fogbank.protocol.s3_output import BARE_TEXT_OUTPUTS, S3_OUTPUT_ROOTS
+from fogbank.protocol.s3_output import BARE_TEXT_OUTPUTS, S3_OUTPUT_ROOTS, S3_SUCCESS_STATUS
 from fogbank.protocol.values import encode_base64, format_scalar_text, format_timestamp
 from fogbank.protocol.xml_codec import XmlResultWriter, escape_text
 
@@ -125,6 +125,8 @@ class ResponseWriter:
         if plan is None:
             plan = self._rest_plans[op_model.name] = build_rest_output_plan(op_model)
         response = HttpResponse(plan.default_status, self._request_id_headers(request_id))
+        if self.service == "s3":
+            response.status = S3_SUCCESS_STATUS.get(op_model.name, response.status)
         if plan.status_member and result.get(plan.status_member) is not None:
             response.status = int(result[plan.status_member])
         for header, name, shape in plan.headers:
@@ -141,6 +143,9 @@ class ResponseWriter:
             value = result.get(name)
             if value is None:
                 pass
+            elif isinstance(value, FileBody):
+                response.body_file = value
+                content_type = "binary/octet-stream"
             elif payload_shape.type_name in ("blob", "string"):
                 response.body = value.encode("utf-8") if isinstance(value, str) else bytes(value)
                 content_type = ("application/json" if protocol == "rest-json"

@@ -40,3 +40,6 @@ S3_OUTPUT_ROOTS: dict[str, str] = {
 }
 
 BARE_TEXT_OUTPUTS: dict[str, str] = {"GetBucketLocation": "LocationConstraint"}
+
+# Operations whose success status AWS sends differently from the model's default (200).
+S3_SUCCESS_STATUS: dict[str, int] = {"PutBucketTagging": 204, "PutBucketPolicy": 204}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fogbank.protocol.http import HttpRequest, HttpResponse
@@ -27,7 +28,43 @@ class BodyTooLarge(Exception):
     pass
 
 
-async def read_request(scope: Scope, receive: Any) -> HttpRequest:
+class ClientDisconnected(Exception):
+    """The client went away before sending the whole request body."""
+
+
+class ReceiveStream:
+    """The body of an ASGI request read on demand (``HttpRequest.body_stream``)."""
+
+    def __init__(self, receive: Any) -> None:
+        self._receive = receive
+        self._done = False
+
+    async def read(self) -> bytes:
+        while not self._done:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                self._done = True
+                raise ClientDisconnected("the client disconnected during the request body")
+            self._done = not message.get("more_body", False)
+            chunk: bytes = message.get("body", b"")
+            if chunk:
+                return chunk
+        return b""
+
+    async def drain(self) -> None:
+        try:
+            while await self.read():
+                pass
+        except ClientDisconnected:
+            pass
+
+
+# Decides, from a request whose body has not been read yet, whether its handler streams it.
+StreamsBody = Callable[[HttpRequest], bool]
+
+
+async def read_request(scope: Scope, receive: Any, *,
+                       stream_body: StreamsBody | None = None) -> HttpRequest:
     headers: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for raw_name, raw_value in scope["headers"]:
@@ -39,6 +76,23 @@ async def read_request(scope: Scope, receive: Any) -> HttpRequest:
             headers[name] = headers[name] + joiner + value
         else:
             headers[name] = value
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    if "?" in path:  # some servers leave the query in raw_path
+        path = path.split("?", 1)[0]
+    client = scope.get("client") or ("127.0.0.1", 0)
+    request = HttpRequest(
+        method=scope["method"],
+        path=path,
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        multi_headers=multi,
+        scheme=scope.get("scheme", "http"),
+        client_ip=client[0] if client else "127.0.0.1",
+    )
+    if stream_body is not None and stream_body(request):
+        request.body_stream = ReceiveStream(receive)
+        return request
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise BodyTooLarge(declared)
@@ -56,21 +110,8 @@ async def read_request(scope: Scope, receive: Any) -> HttpRequest:
                 raise BodyTooLarge(str(size))
             chunks.append(chunk)
         more = message.get("more_body", False)
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else scope["path"]
-    if "?" in path:  # some servers leave the query in raw_path
-        path = path.split("?", 1)[0]
-    client = scope.get("client") or ("127.0.0.1", 0)
-    return HttpRequest(
-        method=scope["method"],
-        path=path,
-        query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers,
-        body=b"".join(chunks) if len(chunks) != 1 else chunks[0],
-        multi_headers=multi,
-        scheme=scope.get("scheme", "http"),
-        client_ip=client[0] if client else "127.0.0.1",
-    )
+    request.body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+    return request
 
 
 def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
@@ -103,16 +144,18 @@ def _sendable(name: str, value: str) -> bool:
 
 
 async def accept(scope: Scope, receive: Any, send: Any,
-                 too_large: HttpResponse) -> HttpRequest | None:
+                 too_large: HttpResponse, *,
+                 stream_body: StreamsBody | None = None) -> HttpRequest | None:
     """The request of an ASGI ``http`` scope, or None when there is nothing to serve:
-    lifespan messages are answered, other scopes ignored, an oversized body refused."""
+    lifespan messages are answered, other scopes ignored, an oversized body refused.
+    Requests ``stream_body`` picks come with ``body_stream`` instead of a read body."""
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
         return None
     if scope["type"] != "http":
         return None
     try:
-        return await read_request(scope, receive)
+        return await read_request(scope, receive, stream_body=stream_body)
     except BodyTooLarge:
         await send_response(send, too_large)
         return None
@@ -120,9 +163,20 @@ async def accept(scope: Scope, receive: Any, send: Any,
 
 async def send_response(send: Any, response: HttpResponse, *, head_only: bool = False) -> None:
     raw_headers = _raw_headers(response.headers)
-    raw_headers.append((b"content-length", str(len(response.body)).encode()))
+    body_file = response.body_file
+    length = body_file.length if body_file is not None else len(response.body)
+    if head_only:  # a HEAD answer tells the length of what GET would send (S3 HeadObject)
+        declared = response.header("content-length")
+        if declared is not None and declared.isdigit():
+            length = int(declared)
+    raw_headers.append((b"content-length", str(length).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": b"" if head_only else response.body})
+    if head_only or body_file is None:
+        await send({"type": "http.response.body", "body": b"" if head_only else response.body})
+        return
+    for chunk in body_file.chunks():
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def lifespan(receive: Any, send: Any) -> None:

@@ -37,11 +37,30 @@ class EdgeApp:
         )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        request = await accept(scope, receive, send, self._too_large)
+        request = await accept(scope, receive, send, self._too_large,
+                               stream_body=self._streams_body)
         if request is None:
             return
         response = await self.handle(request)
+        if request.body_stream is not None:  # what the handler left unread (an early error)
+            await request.body_stream.drain()
         await send_response(send, response, head_only=request.method == "HEAD")
+
+    def _streams_body(self, request: HttpRequest) -> bool:
+        """Whether the provider reads this request's body itself (S3 object uploads): asked
+        before the body is read, from the method, path and headers only."""
+        if request.method != "PUT" or any(request.path.startswith(route.prefix)
+                                          for route in self.routes):
+            return False
+        front = self.cloud.api_front
+        if front is not None and front.api_id_for_host(request.headers.get("host", "")):
+            return False
+        try:
+            service = detect_service(request)
+        except ServiceError:
+            return False
+        wants = getattr(self.dispatcher.providers.get(service), "streams_request_body", None)
+        return bool(wants is not None and wants(request))
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = self.cloud.ids.uuid()
@@ -56,9 +75,29 @@ class EdgeApp:
             service = detect_service(request)
         except ServiceError as error:
             return _plain_error(status_of(error), error.error_code, error.message, request_id)
+        provider = self.dispatcher.providers.get(service)
+        response = await self._api(request, request_id, service, provider)
+        # Providers may add to every answer of theirs (S3: CORS headers, 206/304 statuses).
+        finish = getattr(provider, "finish_response", None)
+        if finish is not None:
+            try:
+                finish(request, response)
+            except Exception:
+                log.exception("finishing the %s response failed", service)
+        return response
+
+    async def _api(self, request: HttpRequest, request_id: str, service: str,
+                   provider: Any) -> HttpResponse:
         operation: str | None = None
         protocol: str | None = None
         try:
+            # Providers may answer requests that are not API operations (S3: CORS preflight,
+            # website endpoint) or refuse them early (expired presigned URLs).
+            intercept = getattr(provider, "intercept_request", None)
+            if intercept is not None:
+                early: HttpResponse | None = await intercept(request, request_id)
+                if early is not None:
+                    return early
             # SQS speaks json and query; the answer must use the protocol of the question.
             protocol = request_protocol(service, request)
             operation, params = parse_request(service, request)
