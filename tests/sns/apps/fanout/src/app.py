@@ -1,0 +1,6 @@
+import json
+
+
+def handler(event, context):
+    print("EVENT " + json.dumps(event))
+    return {"ok": True}
