@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fogbank.core.errors import ServiceError
+from fogbank.services.cloudformation.engine.dynamic_refs import resolve_dynamic_references
 from fogbank.services.cloudformation.engine.errors import (
     IntrinsicError,
     NeedsReplacement,
@@ -193,6 +194,8 @@ class StackRun:
         if handler is None:
             self.note_unsupported(request.resource_type)
             return await self.env.placeholder.create(request, self.env.services), True
+        request.properties = await resolve_dynamic_references(request.properties,
+                                                              self.env.services.client)
         try:
             return await handler.create(request, self.env.services), False
         except ServiceError as error:
@@ -215,6 +218,8 @@ class StackRun:
                    if request.properties.get(key) != (request.old_properties or {}).get(key)}
         if changed & handler.replace_on:
             raise NeedsReplacement()
+        request.properties = await resolve_dynamic_references(request.properties,
+                                                              self.env.services.client)
         try:
             return await handler.update(request, self.env.services)
         except (NeedsReplacement, ResourceFailure):

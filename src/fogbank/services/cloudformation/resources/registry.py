@@ -7,10 +7,17 @@ from fogbank.services.cloudformation.resources.apigatewayv2 import APIGATEWAYV2_
 from fogbank.services.cloudformation.resources.base import ResourceHandler
 from fogbank.services.cloudformation.resources.custom import CustomResourceHandler
 from fogbank.services.cloudformation.resources.dynamodb import DYNAMODB_HANDLERS
+from fogbank.services.cloudformation.resources.events import EVENTS_HANDLERS
 from fogbank.services.cloudformation.resources.iam import IAM_HANDLERS
 from fogbank.services.cloudformation.resources.lambda_ import LAMBDA_HANDLERS
 from fogbank.services.cloudformation.resources.logs import LOGS_HANDLERS
 from fogbank.services.cloudformation.resources.placeholder import WaitConditionHandleHandler
+from fogbank.services.cloudformation.resources.scheduler import SCHEDULER_HANDLERS
+from fogbank.services.cloudformation.resources.s3 import S3_HANDLERS
+from fogbank.services.cloudformation.resources.secretsmanager import SECRETSMANAGER_HANDLERS
+from fogbank.services.cloudformation.resources.sns import SNS_HANDLERS
+from fogbank.services.cloudformation.resources.sqs import SQS_HANDLERS
+from fogbank.services.cloudformation.resources.ssm import SSM_HANDLERS
 
 
 class HandlerMap(dict[str, ResourceHandler]):
@@ -30,4 +37,9 @@ class HandlerMap(dict[str, ResourceHandler]):
 HANDLERS = HandlerMap([
     *LAMBDA_HANDLERS, *IAM_HANDLERS, *LOGS_HANDLERS, *APIGATEWAY_HANDLERS,
     *APIGATEWAYV2_HANDLERS, *DYNAMODB_HANDLERS, WaitConditionHandleHandler(),
+    *SQS_HANDLERS,
+    *SNS_HANDLERS,
+    *EVENTS_HANDLERS, *SCHEDULER_HANDLERS,
+    *S3_HANDLERS,
+    *SSM_HANDLERS, *SECRETSMANAGER_HANDLERS,
 ])
