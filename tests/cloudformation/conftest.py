@@ -57,6 +57,15 @@ def default_response(service: str, operation: str, params: dict[str, Any]) -> di
         name = params["FunctionName"]
         return {"FunctionName": name,
                 "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"}
+    if (service, operation) == ("sqs", "CreateQueue"):
+        return {"QueueUrl": f"http://127.0.0.1:4566/{ACCOUNT}/{params['QueueName']}"}
+    if (service, operation) == ("sqs", "GetQueueAttributes"):
+        name = params["QueueUrl"].rsplit("/", 1)[-1]
+        return {"Attributes": {"QueueArn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"}}
+    if (service, operation) == ("events", "PutRule"):
+        return {"RuleArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{params['Name']}"}
+    if (service, operation) == ("sns", "CreateTopic"):
+        return {"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:{params['Name']}"}
     if (service, operation) == ("iam", "CreateRole"):
         return {"Role": {"RoleName": params["RoleName"], "RoleId": "AROAFAKE",
                          "Arn": f"arn:aws:iam::{ACCOUNT}:role/{params['RoleName']}"}}

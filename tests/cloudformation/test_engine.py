@@ -25,7 +25,7 @@ def function(timeout: int = 3, **extra: Any) -> dict[str, Any]:
 
 
 def template(**resources: Any) -> str:
-    body = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}, **resources},
+    body = {"Resources": {"Topic": {"Type": "AWS::Kinesis::Stream"}, **resources},
             "Outputs": {"FunctionArn": {"Value": {"Fn::GetAtt": ["Fn", "Arn"]}}}}
     return json.dumps(body)
 
@@ -63,12 +63,12 @@ def test_create_update_delete_follow_dependencies(harness: Harness) -> None:
             {"logGroupName": f"/aws/lambda/{name}"}]
         assert created["Outputs"] == [{"OutputKey": "FunctionArn", "OutputValue":
                                        f"arn:aws:lambda:us-east-1:000000000000:function:{name}"}]
-        assert harness.provider.unsupported_types("demo") == ["AWS::SNS::Topic"]
+        assert harness.provider.unsupported_types("demo") == ["AWS::Kinesis::Stream"]
         events = await harness.events("demo")
         assert events[0] == ("demo", "CREATE_IN_PROGRESS", "User Initiated")
         assert events[-1][:2] == ("demo", "CREATE_COMPLETE")
         assert ("Topic", "CREATE_COMPLETE",
-                "Resource type AWS::SNS::Topic is not emulated by fogbank; Ref and Fn::GetAtt"
+                "Resource type AWS::Kinesis::Stream is not emulated by fogbank; Ref and Fn::GetAtt"
                 " give placeholder values") in events
 
         harness.client.calls.clear()
@@ -185,7 +185,7 @@ def test_stacks_and_events_survive_a_restart(harness: Harness) -> None:
 
 
 def test_exports_and_imports_between_stacks(harness: Harness) -> None:
-    exporter = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": {
+    exporter = json.dumps({"Resources": {"Topic": {"Type": "AWS::Kinesis::Stream"}}, "Outputs": {
         "TopicArn": {"Value": {"Fn::GetAtt": ["Topic", "Arn"]},
                      "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-topic"}}}}})
     importer = json.dumps({"Resources": {"Group": {"Type": "AWS::Logs::LogGroup", "Properties": {
@@ -195,7 +195,7 @@ def test_exports_and_imports_between_stacks(harness: Harness) -> None:
         await deploy(harness, "CreateStack", exporter, name="shared")
         exports = (await harness.call("ListExports"))["Exports"]
         assert [e["Name"] for e in exports] == ["shared-topic"]
-        assert exports[0]["Value"].startswith("arn:aws:sns:us-east-1:000000000000:Topic-")
+        assert exports[0]["Value"].startswith("arn:aws:kinesis:us-east-1:000000000000:Topic-")
         assert (await deploy(harness, "CreateStack", importer, name="user"))[
             "StackStatus"] == "CREATE_COMPLETE"
         assert harness.client.params("logs", "CreateLogGroup")[0]["logGroupName"] == exports[
@@ -238,8 +238,9 @@ def test_processed_sam_app_deploys_through_the_handlers(harness: Harness) -> Non
             "arn:aws:execute-api:us-east-1:000000000000:restapi1/*/POST/orders"}
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
         assert outputs["HelloApiUrl"] == "https://httpapi1.execute-api.us-east-1.amazonaws.com/hello"
-        assert sorted(harness.provider.unsupported_types("samapp")) == [
-            "AWS::Events::Rule", "AWS::SQS::Queue"]
+        assert harness.provider.unsupported_types("samapp") == []
+        assert harness.client.params("sqs", "CreateQueue")
+        assert harness.client.params("events", "PutRule")
         (table,) = harness.client.params("dynamodb", "CreateTable")
         assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
         (mapping,) = harness.client.params("lambda", "CreateEventSourceMapping")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fogbank.core.errors import ServiceError
+from fogbank.services.lambda_.async_delivery import AsyncDelivery
 from fogbank.services.lambda_.code import fingerprint
 from fogbank.services.lambda_.errors import (
     InvalidRuntimeException,
@@ -36,26 +36,39 @@ from fogbank.services.lambda_.store import LambdaStore
 log = logging.getLogger("fogbank.lambda")
 
 ASYNC_RETRY_DELAYS_S = (60.0, 120.0)  # AWS: two retries, one then two minutes apart
-MAX_EVENT_AGE_S = 6 * 3600.0
 
 
 @dataclass(frozen=True)
 class QueuedEvent:
+    """An accepted ``Event`` invocation; its document is durable until delivery ends."""
+
     function_name: str
     request_id: str
     payload: bytes
     invoked_arn: str
     version: str = "$LATEST"
+    enqueued_s: float | None = None
+    attempts: int = 0
+    next_attempt_s: float | None = None  # when a retry is due (kept across restarts)
+
+    @property
+    def qualifier(self) -> str:
+        """The version or alias the caller invoked (``$LATEST`` when unqualified)."""
+        parts = self.invoked_arn.split(":")
+        return parts[7] if len(parts) > 7 else "$LATEST"
 
     def to_doc(self) -> dict[str, Any]:
         return {"function_name": self.function_name, "request_id": self.request_id,
                 "payload": base64.b64encode(self.payload).decode(),
-                "invoked_arn": self.invoked_arn, "version": self.version}
+                "invoked_arn": self.invoked_arn, "version": self.version,
+                "enqueued_s": self.enqueued_s, "attempts": self.attempts,
+                "next_attempt_s": self.next_attempt_s}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> QueuedEvent:
         return cls(doc["function_name"], doc["request_id"], base64.b64decode(doc["payload"]),
-                   doc["invoked_arn"], doc.get("version", "$LATEST"))
+                   doc["invoked_arn"], doc.get("version", "$LATEST"), doc.get("enqueued_s"),
+                   int(doc.get("attempts", 0)), doc.get("next_attempt_s"))
 
 
 class Invoker:
@@ -69,7 +82,10 @@ class Invoker:
         self.edge_url = edge_url
         self.retry_delays_s = retry_delays_s
         self._started = False
+        # Set by the provider: retries, destinations and dead letters of Event invocations.
+        self.delivery: AsyncDelivery | None = None
         self._events: set[asyncio.Task[None]] = set()
+        self._delivering: set[str] = set()
         self._warned_runtimes: set[str] = set()
         self._fingerprints: dict[str, str] = {}
         self._specs: dict[tuple[str, str], tuple[tuple[str, str, str, int | None],
@@ -192,43 +208,18 @@ class Invoker:
             self._schedule(QueuedEvent.from_doc(doc))
 
     def _schedule(self, event: QueuedEvent) -> None:
+        if event.request_id in self._delivering:
+            return  # accepted during start-up: resume() finds it already on its way
+        self._delivering.add(event.request_id)
         task = asyncio.create_task(self._deliver(event))
         self._events.add(task)
         task.add_done_callback(self._events.discard)
+        task.add_done_callback(lambda _: self._delivering.discard(event.request_id))
 
     async def _deliver(self, event: QueuedEvent) -> None:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        failures = 0
-        throttle_delay_s = 1.0
-        while True:
-            record = (self.store.get_function(event.function_name)
-                      if event.version == "$LATEST"
-                      else self.store.get_version(event.function_name, int(event.version)))
-            if record is None:
-                break
-            request = InvokeRequest(event.request_id, event.payload, event.invoked_arn)
-            try:
-                outcome = await self.invoke(record, request)
-            except TooManyRequestsException:
-                if loop.time() - started > MAX_EVENT_AGE_S:
-                    log.warning("dropping event %s: too old", event.request_id)
-                    break
-                await asyncio.sleep(throttle_delay_s)
-                throttle_delay_s = min(throttle_delay_s * 2, 60.0)
-                continue
-            except ServiceError as exc:
-                log.warning("event %s for %s failed: %s", event.request_id,
-                            event.function_name, exc)
-                break
-            if outcome.function_error is None or failures >= len(self.retry_delays_s):
-                if outcome.function_error is not None:
-                    log.warning("event %s for %s failed after retries: %s", event.request_id,
-                                event.function_name, outcome.payload[:500])
-                break
-            await asyncio.sleep(self.retry_delays_s[failures])
-            failures += 1
-        self.store.delete_event(event.request_id)
+        if self.delivery is None:
+            raise RuntimeError("Invoker.delivery is not set")
+        await self.delivery.deliver(event)
 
 
 def decode_client_context(text: str | None) -> dict[str, Any] | None:

@@ -9,7 +9,6 @@ real time has passed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from fogbank.core.errors import ServiceError
@@ -94,10 +93,10 @@ class ReceiveOperations(SqsCore):
         try:
             await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            # Cancelled, not awaited: awaiting them here would swallow a cancellation of
+            # the caller that arrived meanwhile (a poller being stopped).
             for waiter in waits:
                 waiter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await waiter
 
     def receive_now(self, record: QueueRecord, limit: int,
                     visibility_s: int | None) -> list[StoredMessage]:

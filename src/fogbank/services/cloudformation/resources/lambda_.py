@@ -219,13 +219,33 @@ class AliasHandler(ResourceHandler):
                                    pick(request.properties, "FunctionName", "Name"))
 
 
+def _mapping_params(properties: dict[str, Any]) -> dict[str, Any]:
+    """The template's properties as CreateEventSourceMapping takes them (the API spells the
+    KMS key ``KMSKeyArn``)."""
+    params = {key: value for key, value in properties.items() if key not in ("Tags",
+                                                                              "KmsKeyArn")}
+    if "KmsKeyArn" in properties:
+        params["KMSKeyArn"] = properties["KmsKeyArn"]
+    return params
+
+
+# What UpdateEventSourceMapping takes to clear a property removed from the template.
+MAPPING_CLEARED: dict[str, Any] = {
+    "FilterCriteria": {}, "FunctionResponseTypes": [], "ScalingConfig": {},
+    "DestinationConfig": {"OnFailure": {}}, "MaximumBatchingWindowInSeconds": 0,
+    "MaximumRetryAttempts": -1, "MaximumRecordAgeInSeconds": -1,
+    "BisectBatchOnFunctionError": False, "ParallelizationFactor": 1,
+    "TumblingWindowInSeconds": 0, "Enabled": True,
+}
+
+
 class EventSourceMappingHandler(ResourceHandler):
     resource_type = "AWS::Lambda::EventSourceMapping"
     replace_on = frozenset({"EventSourceArn", "StartingPosition", "StartingPositionTimestamp",
                             "Queues", "Topics", "SelfManagedEventSource"})
 
     async def create(self, request: ResourceRequest, services: HandlerServices) -> ResourceResult:
-        params = {key: value for key, value in request.properties.items() if key != "Tags"}
+        params = _mapping_params(request.properties)
         tags = tags_dict(request.properties.get("Tags"))
         if tags:
             params["Tags"] = tags
@@ -235,10 +255,12 @@ class EventSourceMappingHandler(ResourceHandler):
                                      "EventSourceMappingArn": result.get("EventSourceMappingArn")})
 
     async def update(self, request: ResourceRequest, services: HandlerServices) -> ResourceResult:
-        params = {key: value for key, value in request.properties.items()
-                  if key not in self.replace_on and key != "Tags"}
+        params = {key: value for key, value in _mapping_params(request.properties).items()
+                  if key not in self.replace_on}
+        removed = {key: value for key, value in MAPPING_CLEARED.items()
+                   if key in (request.old_properties or {}) and key not in params}
         result = await services.client.call("lambda", "UpdateEventSourceMapping",
-                                            {"UUID": request.physical_id, **params})
+                                            {"UUID": request.physical_id, **removed, **params})
         return ResourceResult(str(request.physical_id), {
             "Id": request.physical_id,
             "EventSourceMappingArn": result.get("EventSourceMappingArn")})
@@ -246,6 +268,33 @@ class EventSourceMappingHandler(ResourceHandler):
     async def delete(self, request: ResourceRequest, services: HandlerServices) -> None:
         await services.client.call("lambda", "DeleteEventSourceMapping",
                                    {"UUID": request.physical_id})
+
+
+class EventInvokeConfigHandler(ResourceHandler):
+    resource_type = "AWS::Lambda::EventInvokeConfig"
+    replace_on = frozenset({"FunctionName", "Qualifier"})
+
+    @staticmethod
+    def _params(properties: dict[str, Any]) -> dict[str, Any]:
+        params = pick(properties, "FunctionName", "Qualifier", "DestinationConfig")
+        for key in ("MaximumEventAgeInSeconds", "MaximumRetryAttempts"):
+            if properties.get(key) is not None:
+                params[key] = int(properties[key])
+        return params
+
+    async def create(self, request: ResourceRequest, services: HandlerServices) -> ResourceResult:
+        params = self._params(request.properties)
+        await services.client.call("lambda", "PutFunctionEventInvokeConfig", params)
+        return ResourceResult(str(services.ids.uuid()), {})
+
+    async def update(self, request: ResourceRequest, services: HandlerServices) -> ResourceResult:
+        await services.client.call("lambda", "PutFunctionEventInvokeConfig",
+                                   self._params(request.properties))
+        return ResourceResult(str(request.physical_id), {})
+
+    async def delete(self, request: ResourceRequest, services: HandlerServices) -> None:
+        await services.client.call("lambda", "DeleteFunctionEventInvokeConfig",
+                                   pick(request.properties, "FunctionName", "Qualifier"))
 
 
 class UrlHandler(ResourceHandler):
@@ -276,5 +325,5 @@ class UrlHandler(ResourceHandler):
 
 LAMBDA_HANDLERS: list[ResourceHandler] = [
     FunctionHandler(), PermissionHandler(), LayerVersionHandler(), VersionHandler(),
-    AliasHandler(), EventSourceMappingHandler(), UrlHandler(),
+    AliasHandler(), EventSourceMappingHandler(), EventInvokeConfigHandler(), UrlHandler(),
 ]
