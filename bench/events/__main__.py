@@ -40,8 +40,9 @@ measured on the single operations only.
   counted per message, at most 3,000 messages per run, on a queue first filled (4 processes,
   SendMessageBatch) with D + 6,000 messages, so D messages stay queued behind the ones the runs
   consume (D = 0, 10,000, 30,000). SNS: Publish to a topic with three SQS subscriptions; after
-  the run the harness polls the queues' ApproximateNumberOfMessages until all 3 × published
-  copies are there (at most 30 s) and reports when.
+  the run the harness polls the queues' ApproximateNumberOfMessages (every 0.2 s) until all
+  3 × published copies are there (at most 30 s) and reports how long after the last Publish
+  that was (0 when they were all there at the first poll).
 - **Wires** (fogbank and MiniStack): one event at a time, each awaited, 50 per wire after one
   unrecorded warm-up event; the handler stores `time.time()` at entry in a DynamoDB table, and
   the latency is that minus the client's `time.time()` just before its call. S3 PutObject (keys

@@ -137,9 +137,10 @@ def measure_sns(endpoint: str, settings: Settings) -> dict[str, Any]:
             delivered = sum(_queue_depth(sqs, url) for url in urls)
         published["delivered"] = delivered - delivered_before
         published["expected"] = expected - delivered_before
-        published["all_delivered_s"] = (round(time.perf_counter() - began
-                                              - WORKER_START_DELAY_S, 2)
-                                        if delivered >= expected else None)
+        # From the end of publishing (the slowest worker's last call) to the last copy queued.
+        publishing_end = began + WORKER_START_DELAY_S + published["seconds"]
+        published["delivery_lag_s"] = (round(max(0.0, time.perf_counter() - publishing_end), 2)
+                                       if delivered >= expected else None)
         delivered_before = delivered
         results[f"publish_p{procs}"] = published
     return results
