@@ -4,7 +4,6 @@ and MiniStack side by side."""
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import signal
 import sys

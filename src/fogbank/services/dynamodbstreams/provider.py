@@ -136,6 +136,11 @@ class DynamoDBStreamsProvider(Provider):
         token = json.dumps({"a": stream_arn, "p": after, "t": self.clock.now()})
         return base64.urlsafe_b64encode(token.encode()).decode()
 
+    def _has_records_after(self, stream_arn: str, after: int) -> bool:
+        """Whether a closed shard still has records past ``after`` (its iterator goes on)."""
+        _first, last = self.log.bounds(stream_arn)
+        return last is not None and after < last
+
     @operation("GetRecords")
     def get_records(self, ctx: RequestContext, *, shard_iterator: Any = None,
                     limit: int | None = None, **_: Any) -> dict[str, Any]:
@@ -158,8 +163,7 @@ class DynamoDBStreamsProvider(Provider):
         if records:
             after = parse_sequence_number(records[-1]["dynamodb"]["SequenceNumber"]) or after
         out: dict[str, Any] = {"Records": records}
-        _first, last = self.log.bounds(stream_arn)
-        if stream["StreamStatus"] == "ENABLED" or (last is not None and after < last):
+        if stream["StreamStatus"] == "ENABLED" or self._has_records_after(stream_arn, after):
             out["NextShardIterator"] = self._iterator(stream_arn, after)
         return out
 
