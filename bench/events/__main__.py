@@ -31,10 +31,13 @@ MiniStack (CloudFormation `CreateStack` of the packaged template) get the bench 
 (`bench/events/app/template.yaml`); moto's server mode runs no functions without Docker, so it is
 measured on the single operations only.
 
-- **Single operations**: W worker processes (1, then 4) started together, each a boto3 client
-  (retries off) calling one operation in a loop for S seconds (default 3); rate = all calls ÷ the
-  slowest worker's time; p50 is the median of the workers' p50s. S3: PutObject of new keys and
-  GetObject of 16 pre-written keys, 1 KiB and 1 MiB bodies. SQS SendMessage: 200-byte bodies.
+- **Single operations**: W worker processes (1, then 4) started together, each calling one
+  operation in a loop for S seconds (default 3) — S3 and SNS through boto3 clients (retries
+  off), SQS through a raw keep-alive client speaking SQS's JSON protocol (what boto3 sends,
+  headers signed once; four boto3 processes would otherwise be the bottleneck on 2 CPUs);
+  rate = all calls ÷ the slowest worker's time; p50 is the median of the workers' p50s.
+  S3: PutObject of new keys and GetObject of 16 pre-written keys, 1 KiB and 1 MiB bodies.
+  SQS SendMessage: 200-byte bodies.
   SQS Receive+Delete: ReceiveMessage (up to 10, no wait) then DeleteMessageBatch of what came,
   counted per message, at most 3,000 messages per run, on a queue first filled (4 processes,
   SendMessageBatch) with D + 6,000 messages, so D messages stay queued behind the ones the runs

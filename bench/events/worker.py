@@ -1,5 +1,7 @@
 """Client processes of the event bench: ``python -m bench.events.worker MODE ...``.
 
+S3, SNS and the pipeline's sender use boto3 clients (retries off); the SQS loops use the raw
+JSON-protocol client of ``bench.events.sqs_wire`` so that the client is not the bottleneck.
 Each waits for a shared wall-clock start instant (so N processes run at once), works until its
 count or time budget ends, and prints one JSON line: operations (or messages) done, seconds,
 p50/p99 latency of one call in ms, errors.
@@ -21,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.events.sqs_wire import SqsConnection
 from bench.load import percentile
 
 WARMUP_CALLS = 10
@@ -95,28 +98,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     raise RuntimeError(f"GetObject returned {len(got)} bytes")
                 return 1
     elif args.mode == "sqs-send":
-        sqs = client("sqs", args.endpoint)
+        raw = SqsConnection(args.endpoint)
 
         def call(i: int) -> int:
-            sqs.send_message(QueueUrl=args.target, MessageBody=BODY)
+            raw.call("SendMessage", {"QueueUrl": args.target, "MessageBody": BODY})
             return 1
     elif args.mode == "sqs-fill":
-        sqs = client("sqs", args.endpoint)
-        batch = [{"Id": str(n), "MessageBody": BODY} for n in range(10)]
+        raw = SqsConnection(args.endpoint)
+        batch = {"QueueUrl": args.target,
+                 "Entries": [{"Id": str(n), "MessageBody": BODY} for n in range(10)]}
 
         def call(i: int) -> int:
-            answer = sqs.send_message_batch(QueueUrl=args.target, Entries=batch)
-            return len(answer.get("Successful", []))
+            return len(raw.call("SendMessageBatch", batch).get("Successful", []))
     elif args.mode == "sqs-receive":
-        sqs = client("sqs", args.endpoint)
+        raw = SqsConnection(args.endpoint)
 
         def call(i: int) -> int:
-            messages = sqs.receive_message(QueueUrl=args.target, MaxNumberOfMessages=10,
-                                           WaitTimeSeconds=0).get("Messages", [])
+            messages = raw.call("ReceiveMessage", {
+                "QueueUrl": args.target, "MaxNumberOfMessages": 10,
+                "WaitTimeSeconds": 0}).get("Messages", [])
             if messages:
-                sqs.delete_message_batch(QueueUrl=args.target, Entries=[
+                raw.call("DeleteMessageBatch", {"QueueUrl": args.target, "Entries": [
                     {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
-                    for n, m in enumerate(messages)])
+                    for n, m in enumerate(messages)]})
             return len(messages)
     elif args.mode == "sqs-stamped":
         sqs = client("sqs", args.endpoint)
