@@ -115,6 +115,12 @@ def notes(results: list[Result]) -> list[str]:
                         if result.get("deployed_s") else "")
                      + ("" if result.get("runs_functions", True)
                         else " (single operations only: it runs no functions without Docker)"))
+        sqs = (result.get("ops") or {}).get("sqs") or {}
+        for name, fill in sqs.items():
+            if name.startswith("fill_") and isinstance(fill, dict):
+                lines.append(f"  - SQS queue for depth {int(name[5:]):,}: "
+                             f"{fill.get('queued', '?'):,} messages queued in "
+                             f"{fill.get('wall_s', '?')} s before the Receive+Delete runs")
         for section in ("ops", "wires"):
             for group, values in (result.get(section) or {}).items():
                 if not isinstance(values, dict):

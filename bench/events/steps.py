@@ -26,7 +26,7 @@ class Settings:
     procs: tuple[int, ...] = (1, 4)
     depths: tuple[int, ...] = (0, 10_000, 30_000)
     receive_budget: int = 3_000
-    fill_budget_s: float = 120.0
+    fill_budget_s: float = 60.0
     fanout_wait_s: float = 30.0
 
 
