@@ -42,7 +42,8 @@ measured on the single operations only.
   counted per message, at most 3,000 messages per run, on a queue first filled (4 processes,
   SendMessageBatch) with D + 6,000 messages, so D messages stay queued behind the ones the runs
   consume (D = 0, 10,000, 30,000; the fill is bounded at 60 s, and the table's notes give
-  the depth a slow server actually reached). SNS: Publish to a topic with three SQS subscriptions; after
+  the depth a slow server actually reached). SNS: Publish to a topic with three SQS
+  subscriptions; after
   the run the harness polls the queues' ApproximateNumberOfMessages (every 0.2 s) until all
   3 × published copies are there (at most 30 s) and reports how long after the last Publish
   that was (0 when they were all there at the first poll).

@@ -118,8 +118,10 @@ def notes(results: list[Result]) -> list[str]:
         sqs = (result.get("ops") or {}).get("sqs") or {}
         for name, fill in sqs.items():
             if name.startswith("fill_") and isinstance(fill, dict):
+                queued = fill.get("queued")
                 lines.append(f"  - SQS queue for depth {int(name[5:]):,}: "
-                             f"{fill.get('queued', '?'):,} messages queued in "
+                             f"{queued if queued is None else format(queued, ',')} messages "
+                             "queued in "
                              f"{fill.get('wall_s', '?')} s before the Receive+Delete runs")
         for section in ("ops", "wires"):
             for group, values in (result.get(section) or {}).items():
