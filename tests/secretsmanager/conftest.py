@@ -9,25 +9,14 @@ from typing import Any
 import pytest
 
 from fogbank.core.clock import ManualClock
-from fogbank.core.config import CloudConfig
-from fogbank.core.ids import Ids
-from fogbank.services.base import ServiceContext
-from fogbank.services.dispatch import Dispatcher
 from fogbank.services.secretsmanager import SecretsManagerProvider
-from tests.iam.wire import wire_client
+from tests.single_service import SingleServiceCloud
 
 
-class Cloud:
+class Cloud(SingleServiceCloud):
     def __init__(self, state_dir: Path, clock: ManualClock) -> None:
-        self.clock = clock
-        self.config = CloudConfig(state_dir=state_dir, region="us-east-1")
-        self.dispatcher = Dispatcher([], region="us-east-1", account_id="000000000000",
-                                     ids=Ids(seed=5))
-        ctx = ServiceContext(self.config, clock, self.dispatcher.ids, self.dispatcher,
-                             self.config.service_dir("secretsmanager"))
-        self.provider = SecretsManagerProvider(ctx)
-        self.dispatcher.add(self.provider)
-        self.sm = wire_client("secretsmanager", self.dispatcher)
+        super().__init__(state_dir, clock, SecretsManagerProvider, seed=5)
+        self.sm = self.client
 
 
 @pytest.fixture

@@ -9,25 +9,14 @@ from typing import Any
 import pytest
 
 from fogbank.core.clock import ManualClock
-from fogbank.core.config import CloudConfig
-from fogbank.core.ids import Ids
-from fogbank.services.base import ServiceContext
-from fogbank.services.dispatch import Dispatcher
 from fogbank.services.ssm import SsmProvider
-from tests.iam.wire import wire_client
+from tests.single_service import SingleServiceCloud
 
 
-class Cloud:
+class Cloud(SingleServiceCloud):
     def __init__(self, state_dir: Path, clock: ManualClock) -> None:
-        self.clock = clock
-        self.config = CloudConfig(state_dir=state_dir, region="us-east-1")
-        self.dispatcher = Dispatcher([], region="us-east-1", account_id="000000000000",
-                                     ids=Ids(seed=3))
-        ctx = ServiceContext(self.config, clock, self.dispatcher.ids, self.dispatcher,
-                             self.config.service_dir("ssm"))
-        self.provider = SsmProvider(ctx)
-        self.dispatcher.add(self.provider)
-        self.ssm = wire_client("ssm", self.dispatcher)
+        super().__init__(state_dir, clock, SsmProvider, seed=3)
+        self.ssm = self.client
 
 
 @pytest.fixture

@@ -20,7 +20,34 @@ def _key(*parts: str) -> str:
     return SEP.join(parts)
 
 
-class EventsStore:
+class TagsAndFireTimes:
+    """Tags by ARN and the next fire time of a scheduled thing (a rule, a schedule), kept as
+    documents in ``self.docs``; shared by the EventBridge and Scheduler stores."""
+
+    docs: Documents
+
+    def tags(self, arn: str) -> dict[str, str]:
+        found = self.docs.get("tags", arn)
+        return dict(found) if isinstance(found, dict) else {}
+
+    def set_tags(self, arn: str, tags: dict[str, str]) -> None:
+        if tags:
+            self.docs.put("tags", arn, tags)
+        else:
+            self.docs.delete("tags", arn)
+
+    def next_fire(self, arn: str) -> float | None:
+        found = self.docs.get("fire", arn)
+        return float(found["next_s"]) if isinstance(found, dict) else None
+
+    def set_next_fire(self, arn: str, next_s: float | None) -> None:
+        if next_s is None:
+            self.docs.delete("fire", arn)
+        else:
+            self.docs.put("fire", arn, {"next_s": next_s})
+
+
+class EventsStore(TagsAndFireTimes):
     def __init__(self, state_dir: Path) -> None:
         self.db = Database(Path(state_dir) / "events.db")
         self.docs = Documents(self.db)
@@ -78,27 +105,6 @@ class EventsStore:
     def delete_target(self, region: str, bus: str, rule: str, target_id: str) -> bool:
         return self.docs.delete("target", _key(region, bus, rule, target_id))
 
-    # -- tags and fire times ----------------------------------------------------------
-
-    def tags(self, arn: str) -> dict[str, str]:
-        found = self.docs.get("tags", arn)
-        return dict(found) if isinstance(found, dict) else {}
-
-    def set_tags(self, arn: str, tags: dict[str, str]) -> None:
-        if tags:
-            self.docs.put("tags", arn, tags)
-        else:
-            self.docs.delete("tags", arn)
-
-    def next_fire(self, rule_arn: str) -> float | None:
-        found = self.docs.get("fire", rule_arn)
-        return float(found["next_s"]) if isinstance(found, dict) else None
-
-    def set_next_fire(self, rule_arn: str, next_s: float | None) -> None:
-        if next_s is None:
-            self.docs.delete("fire", rule_arn)
-        else:
-            self.docs.put("fire", rule_arn, {"next_s": next_s})
 
     def close(self) -> None:
         self.db.close()

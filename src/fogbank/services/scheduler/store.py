@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from fogbank.core.db import Database, Documents
+from fogbank.services.events.store import TagsAndFireTimes
 
 SEP = "\x1f"
 
 
-class SchedulerStore:
+class SchedulerStore(TagsAndFireTimes):
     def __init__(self, state_dir: Path) -> None:
         self.db = Database(Path(state_dir) / "scheduler.db")
         self.docs = Documents(self.db)
@@ -57,23 +58,3 @@ class SchedulerStore:
     def all_schedules(self) -> list[tuple[str, dict[str, Any]]]:
         """``(region, schedule)`` for every schedule of every region."""
         return [(key.split(SEP, 1)[0], doc) for key, doc in self.docs.items("schedule")]
-
-    def tags(self, arn: str) -> dict[str, str]:
-        found = self.docs.get("tags", arn)
-        return dict(found) if isinstance(found, dict) else {}
-
-    def set_tags(self, arn: str, tags: dict[str, str]) -> None:
-        if tags:
-            self.docs.put("tags", arn, tags)
-        else:
-            self.docs.delete("tags", arn)
-
-    def next_fire(self, arn: str) -> float | None:
-        found = self.docs.get("fire", arn)
-        return float(found["next_s"]) if isinstance(found, dict) else None
-
-    def set_next_fire(self, arn: str, next_s: float | None) -> None:
-        if next_s is None:
-            self.docs.delete("fire", arn)
-        else:
-            self.docs.put("fire", arn, {"next_s": next_s})

@@ -6,6 +6,7 @@ import re
 import string
 from typing import Any
 
+from fogbank.core import constraints
 from fogbank.services.secretsmanager.errors import InvalidParameterException, ValidationException
 
 _NAME = re.compile(r"[A-Za-z0-9/_+=.@\-]+\Z")
@@ -21,26 +22,12 @@ def constraint_error(value: Any, member: str, constraint: str) -> ValidationExce
 
 def check_length(value: str | bytes | list[Any] | None, member: str, low: int, high: int,
                  *, sensitive: bool = False) -> None:
-    if value is None:
-        return
-    shown = "*" if sensitive else value
-    if len(value) < low:
-        raise constraint_error(shown, member,
-                               f"Member must have length greater than or equal to {low}")
-    if len(value) > high:
-        raise constraint_error(shown, member,
-                               f"Member must have length less than or equal to {high}")
+    constraints.check_length(value, member, low, high, constraint_error,
+                             shown="*" if sensitive else None)
 
 
 def check_range(value: int | None, member: str, low: int, high: int) -> None:
-    if value is None:
-        return
-    if value < low:
-        raise constraint_error(value, member,
-                               f"Member must have value greater than or equal to {low}")
-    if value > high:
-        raise constraint_error(value, member,
-                               f"Member must have value less than or equal to {high}")
+    constraints.check_range(value, member, low, high, constraint_error)
 
 
 def check_name(name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fogbank.core import constraints
 from fogbank.services.ssm.errors import (
     AccessDeniedException,
     HierarchyLevelLimitExceededException,
@@ -37,26 +38,12 @@ def constraint_error(value: Any, member: str, constraint: str) -> ValidationExce
 
 def check_length(value: str | list[Any] | None, member: str, low: int, high: int) -> None:
     """AWS's length constraint check of one request member (strings and lists)."""
-    if value is None:
-        return
-    shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else value
-    if len(value) < low:
-        raise constraint_error(shown, member,
-                               f"Member must have length greater than or equal to {low}")
-    if len(value) > high:
-        raise constraint_error(shown, member,
-                               f"Member must have length less than or equal to {high}")
+    shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else None
+    constraints.check_length(value, member, low, high, constraint_error, shown=shown)
 
 
 def check_range(value: int | None, member: str, low: int, high: int) -> None:
-    if value is None:
-        return
-    if value < low:
-        raise constraint_error(value, member,
-                               f"Member must have value greater than or equal to {low}")
-    if value > high:
-        raise constraint_error(value, member,
-                               f"Member must have value less than or equal to {high}")
+    constraints.check_range(value, member, low, high, constraint_error)
 
 
 def check_enum(value: str | None, member: str, allowed: tuple[str, ...]) -> None:
