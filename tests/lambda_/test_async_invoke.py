@@ -277,3 +277,19 @@ def test_config_of_an_alias_applies_to_invokes_through_it(
     assert record["requestContext"]["approximateInvokeCount"] == 1
     assert record["responseContext"]["executedVersion"] == "1"
     assert len(read_lines(out)) == 1
+
+
+def test_a_burst_on_reserved_concurrency_waits_for_slots_not_backoff(
+        cloud: CloudHarness, tmp_path: Path) -> None:
+    """Eight queued events for a function reserved to 1: each waits for the free slot. A
+    throttled event would back off on the ManualClock, which this test never advances, so a
+    self-inflicted throttle would leave events undelivered."""
+    name, out = _function(cloud, tmp_path)
+    cloud.call("lambda", "PutFunctionConcurrency", FunctionName=name,
+               ReservedConcurrentExecutions=1)
+    for n in range(8):
+        _invoke_event(cloud, name, {"n": n})
+    calls = cloud.wait_for(lambda: (lines := read_lines(out)) and len(lines) == 8 and lines,
+                           timeout_s=60)
+    assert sorted(call["event"]["n"] for call in calls) == list(range(8))
+    cloud.wait_for(lambda: not _attempts(cloud))

@@ -10,6 +10,7 @@ restart resumes where delivery stopped (at least once). Waits are on the injecte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -47,6 +48,28 @@ class AsyncDelivery:
         self.client = client
         self.policy = policy
         self.retry_delays_s = retry_delays_s
+        # Function name → (reserved concurrency, semaphore): queued events of a function with
+        # reserved concurrency wait for a free slot instead of throttling themselves into
+        # ever longer backoff (a burst then drains at the function's own pace).
+        self._slots: dict[str, tuple[int, asyncio.Semaphore]] = {}
+
+    def _slot(self, function_name: str) -> asyncio.Semaphore | None:
+        latest = self.store.get_function(function_name)
+        limit = latest.reserved_concurrency if latest is not None else None
+        if not limit:  # no reservation (or 0: every event is throttled, as in AWS)
+            return None
+        known = self._slots.get(function_name)
+        if known is None or known[0] != limit:
+            known = (limit, asyncio.Semaphore(limit))
+            self._slots[function_name] = known
+        return known[1]
+
+    async def _invoke(self, record: FunctionRecord, request: InvokeRequest) -> InvokeOutcome:
+        slot = self._slot(record.name)
+        if slot is None:
+            return await self.invoke(record, request)
+        async with slot:
+            return await self.invoke(record, request)
 
     def _function(self, event: QueuedEvent) -> FunctionRecord | None:
         if event.version == "$LATEST":
@@ -72,7 +95,7 @@ class AsyncDelivery:
                 break
             request = InvokeRequest(event.request_id, event.payload, event.invoked_arn)
             try:
-                outcome = await self.invoke(record, request)
+                outcome = await self._invoke(record, request)
             except TooManyRequestsException:
                 await self.clock.sleep(throttle_delay_s)
                 throttle_delay_s = min(throttle_delay_s * 2, THROTTLE_MAX_DELAY_S)
