@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fogbank.app import state_dir_for
 from fogbank.cli.output import UserError, colour_for, paint, use_colour
@@ -16,9 +16,9 @@ from fogbank.core.config import CloudConfig
 from fogbank.core.errors import ServiceError
 from fogbank.core.ids import Ids
 from fogbank.server import loop as event_loop
-from fogbank.services.base import ServiceContext
-from fogbank.services.dispatch import Dispatcher
-from fogbank.services.logs.provider import LogsProvider
+
+if TYPE_CHECKING:
+    from fogbank.services.dispatch import Dispatcher
 
 FOLLOW_POLL_S = 0.5
 
@@ -40,6 +40,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _logs(state_dir: Any, function: str | None, follow: bool) -> int:
+    # Imported here: every other command would pay for them when the CLI starts.
+    from fogbank.services.base import ServiceContext
+    from fogbank.services.dispatch import Dispatcher
+    from fogbank.services.logs.provider import LogsProvider
+
     config = CloudConfig(state_dir=state_dir)
     ids = Ids()
     dispatcher = Dispatcher([], region=config.region, account_id=config.account_id, ids=ids)

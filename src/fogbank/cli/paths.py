@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,8 @@ def running_instance(template: Path) -> dict[str, Any] | None:
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
+    import urllib.request
+
     try:
         with urllib.request.urlopen(info["edge_url"] + "/_fogbank/health", timeout=2) as reply:
             reply.read()

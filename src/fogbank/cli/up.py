@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fogbank.app import DeployedStack, DeployError, LocalApp
+from fogbank.app import DeployedStack, DeployError, LocalApp, state_dir_for
 from fogbank.cli.output import (
     UserError,
     colour_for,
@@ -30,8 +30,8 @@ from fogbank.cli.paths import (
 )
 from fogbank.core.config import DEFAULT_API_PORT, DEFAULT_EDGE_PORT
 from fogbank.server import loop as event_loop
-from fogbank.server.runner import PortInUse
 from fogbank.templates import TemplateError, validate
+from fogbank.templates.cache import TemplateCache
 
 TEMPLATE_POLL_S = 1.0
 
@@ -56,19 +56,29 @@ def run(args: argparse.Namespace) -> int:
     if running_instance(template):
         raise UserError(f"fogbank up is already running for {template}; stop it first")
     params = parse_params(args.param)
+    # The SAM transform runs on another core while this process imports and starts the cloud.
+    cache = TemplateCache(state_dir_for(template), template, params)
+    cache.prefetch()
+    from fogbank.server.runner import PortInUse
+
     try:
-        return event_loop.run(_up(template, params, args))
+        return event_loop.run(_up(template, params, args, cache))
     except PortInUse as error:
         flag = "--port-edge" if error.port == args.port_edge else "--port-api"
         raise UserError(f"{error}; is another fogbank up running? choose another with {flag}")\
             from error
 
 
-async def _up(template: Path, params: dict[str, str], args: argparse.Namespace) -> int:
+async def _up(template: Path, params: dict[str, str], args: argparse.Namespace,
+              cache: TemplateCache) -> int:
     colour = use_colour()
     started = time.perf_counter()
-    app = LocalApp(template, parameters=params, host=args.host, edge_port=args.port_edge,
-                   api_port=args.port_api)
+    try:
+        app = LocalApp(template, parameters=params, host=args.host, edge_port=args.port_edge,
+                       api_port=args.port_api, template_cache=cache)
+    except BaseException:
+        cache.cancel_prefetch()
+        raise
     try:
         stack = await app.start()
     except TemplateError as error:

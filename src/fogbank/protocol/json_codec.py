@@ -31,8 +31,12 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# Built once: ``json.dumps`` with any non-default argument builds an encoder per call.
+_ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
+
+
 def dumps(document: Any) -> bytes:
-    return json.dumps(document, default=json_default, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(document).encode("utf-8")
 
 
 def from_json(value: Any, shape: Shape, path: str = "") -> Any:

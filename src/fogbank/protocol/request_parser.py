@@ -20,6 +20,7 @@ from fogbank.core.errors import CommonServiceError, ServiceError
 from fogbank.protocol.aws_chunked import decode_aws_chunked, is_aws_chunked
 from fogbank.protocol.http import HttpRequest
 from fogbank.protocol.json_codec import ShapeTypeError, from_json
+from fogbank.protocol.json_fast import Convert, InputCompiler
 from fogbank.protocol.naming import QueryName
 from fogbank.protocol.protocols import model_protocol, request_protocol
 from fogbank.protocol.query_codec import QueryParamReader
@@ -90,6 +91,8 @@ class RequestParser:
         self._query_names = query_names
         self._router: RestRouter | None = None
         self._plans: dict[str, RestInputPlan] = {}
+        self._json_inputs: dict[str, tuple[Shape | None, Convert | None]] = {}
+        self._compiler = InputCompiler()
 
     @property
     def router(self) -> RestRouter:
@@ -126,15 +129,24 @@ class RequestParser:
             raise CommonServiceError("UnknownOperationException",
                                      f"Unknown operation {target or '(none)'} for service "
                                      f"{self.service}")
-        shape = self.model.operation_model(operation).input_shape
+        json_input = self._json_inputs.get(operation)
+        if json_input is None:
+            shape = self.model.operation_model(operation).input_shape
+            json_input = (shape, self._compiler.compile(shape) if shape is not None else None)
+            self._json_inputs[operation] = json_input
+        shape, convert = json_input
         body = request.body
         try:
             document = json.loads(body) if body.strip() else {}
         except (ValueError, UnicodeDecodeError) as exc:
             raise malformed_error("json", f"Malformed JSON body: {exc}") from None
-        if shape is None:
+        if shape is None or convert is None:
             return operation, {}
         try:
+            return operation, convert(document)
+        except ShapeTypeError:
+            pass
+        try:  # the slow walk, for the path of the bad value in the message
             return operation, from_json(document, shape)
         except ShapeTypeError as exc:
             raise malformed_error("json", str(exc)) from None

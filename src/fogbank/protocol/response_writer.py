@@ -88,13 +88,16 @@ class ResponseWriter:
         self._json = JsonResultEncoder()
         self._xml = XmlResultWriter("iso8601", self._query_names)
         self._rest_plans: dict[str, RestOutputPlan] = {}
+        self._operation_models: dict[str, OperationModel] = {}
 
     # -- results -------------------------------------------------------------------------
 
     def result(self, operation: str, result: dict[str, Any], request_id: str,
                protocol: str | None = None) -> HttpResponse:
         protocol = protocol or self.protocol
-        op_model = self.model.operation_model(operation)
+        op_model = self._operation_models.get(operation)
+        if op_model is None:
+            op_model = self._operation_models[operation] = self.model.operation_model(operation)
         if protocol == "json":
             body = dumps(self._json.encode(result, op_model.output_shape))
             return HttpResponse(200, [("x-amzn-RequestId", request_id),

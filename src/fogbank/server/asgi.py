@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -65,17 +66,21 @@ StreamsBody = Callable[[HttpRequest], bool]
 
 async def read_request(scope: Scope, receive: Any, *,
                        stream_body: StreamsBody | None = None) -> HttpRequest:
-    headers: dict[str, str] = {}
+    raw_headers = scope["headers"]
+    headers = {raw_name.decode("latin-1").lower(): raw_value.decode("latin-1")
+               for raw_name, raw_value in raw_headers}
     multi: dict[str, list[str]] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        if name in headers:
-            multi.setdefault(name, [headers[name]]).append(value)
-            joiner = "; " if name == "cookie" else ","
-            headers[name] = headers[name] + joiner + value
-        else:
-            headers[name] = value
+    if len(headers) != len(raw_headers):  # a repeated header: join its values
+        headers = {}
+        for raw_name, raw_value in raw_headers:
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            if name in headers:
+                multi.setdefault(name, [headers[name]]).append(value)
+                joiner = "; " if name == "cookie" else ","
+                headers[name] = headers[name] + joiner + value
+            else:
+                headers[name] = value
     raw_path = scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else scope["path"]
     if "?" in path:  # some servers leave the query in raw_path
@@ -120,20 +125,39 @@ def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     must reject such headers themselves; this only keeps the connection answering."""
     raw: list[tuple[bytes, bytes]] = []
     for name, value in headers:
-        if name.lower() == "content-length":
+        kind = _name_kind(name) if name.__class__ is str else _BAD_NAME
+        if kind is _SENT_BY_SERVER:
             continue
-        if _sendable(name, value):
+        if kind is _GOOD_NAME and value.__class__ is str and value.isascii() \
+                and value.isprintable():
+            raw.append((name.encode("latin-1"), value.encode("latin-1")))
+        elif _sendable(name, value):
             raw.append((name.encode("latin-1"), value.encode("latin-1")))
         else:
             log.error("dropped a response header HTTP cannot carry: %r: %r", name, value)
     return raw
 
 
+_GOOD_NAME = "good"
+_BAD_NAME = "bad"
+_SENT_BY_SERVER = "content-length"
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_kind(name: str) -> str:
+    """Whether a header name may be sent as is (names come from a small vocabulary)."""
+    if name.lower() == "content-length":
+        return _SENT_BY_SERVER
+    if name.isascii() and (name.replace("-", "").isalnum() or _HEADER_NAME.fullmatch(name)):
+        return _GOOD_NAME
+    return _BAD_NAME
+
+
 def _sendable(name: str, value: str) -> bool:
     if not isinstance(name, str) or not isinstance(value, str):
         return False
     # Fast paths first: plain ASCII names like ``Content-Type``, printable ASCII values.
-    if not (name.isascii() and (name.replace("-", "").isalnum() or _HEADER_NAME.fullmatch(name))):
+    if _name_kind(name) is not _GOOD_NAME:
         return False
     if value.isascii() and value.isprintable():
         return True

@@ -32,9 +32,18 @@ class EdgeApp:
         self.cloud = cloud
         self.dispatcher = cloud.dispatcher
         self._too_large = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
-        self.routes: list[HttpRoute] = sorted(
-            cloud.http_routes(), key=lambda route: len(route.prefix), reverse=True
-        )
+        self._routes: list[HttpRoute] = []
+        self._routes_of = -1  # how many providers were built when the routes were collected
+
+    @property
+    def routes(self) -> list[HttpRoute]:
+        """Service-owned HTTP routes, longest prefix first (services are built lazily)."""
+        built = len(self.dispatcher.providers)
+        if built != self._routes_of:
+            self._routes = sorted(self.cloud.http_routes(), key=lambda route: len(route.prefix),
+                                  reverse=True)
+            self._routes_of = built
+        return self._routes
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         request = await accept(scope, receive, send, self._too_large,
@@ -59,7 +68,7 @@ class EdgeApp:
             service = detect_service(request)
         except ServiceError:
             return False
-        wants = getattr(self.dispatcher.providers.get(service), "streams_request_body", None)
+        wants = getattr(self.dispatcher.provider(service), "streams_request_body", None)
         return bool(wants is not None and wants(request))
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
@@ -75,7 +84,10 @@ class EdgeApp:
             service = detect_service(request)
         except ServiceError as error:
             return _plain_error(status_of(error), error.error_code, error.message, request_id)
-        provider = self.dispatcher.providers.get(service)
+        try:
+            provider = await self.dispatcher.ready(service)
+        except ServiceError as error:
+            return _plain_error(status_of(error), error.error_code, error.message, request_id)
         response = await self._api(request, request_id, service, provider)
         # Providers may add to every answer of theirs (S3: CORS headers, 206/304 statuses).
         finish = getattr(provider, "finish_response", None)

@@ -25,6 +25,15 @@ GRACEFUL_SHUTDOWN_S = 3
 SERVER_START_TIMEOUT_S = 30
 
 
+def _http_protocol() -> Any:
+    """uvicorn's httptools protocol writing each answer at once, when httptools is there."""
+    try:
+        from fogbank.server.http_protocol import CoalescingHttpToolsProtocol
+    except ImportError:  # pragma: no cover - httptools comes with uvicorn[standard]
+        return "auto"
+    return CoalescingHttpToolsProtocol
+
+
 class PortInUse(Exception):
     """A port the user asked for is taken."""
 
@@ -92,7 +101,8 @@ class CloudServer:
         for app, sock in apps:
             config = uvicorn.Config(
                 app, lifespan="off", access_log=False, log_level="warning",
-                http="auto", loop="none", timeout_keep_alive=75, server_header=False,
+                http=_http_protocol(), ws="none", loop="none", timeout_keep_alive=75,
+                server_header=False,
                 proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
             )
             server = _QuietServer(config)

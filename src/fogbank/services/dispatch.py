@@ -2,10 +2,14 @@
 
 One dispatcher serves both the wire (the edge server, after ``protocol`` parsed the request)
 and the internal client other services use, so both paths run the same provider code.
+
+Providers may be registered lazily (``add_lazy``): built on first use, and — once the cloud
+has started (``start_new``) — started before their first operation runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -31,28 +35,81 @@ class Dispatcher:
         self.ids = ids
         self.providers: dict[str, Provider] = {}
         self._handlers: dict[str, dict[str, Callable[..., Any]]] = {}
+        self._builders: dict[str, Callable[[], Provider]] = {}
+        self._starting: dict[str, asyncio.Future[None]] = {}
+        # Set once the cloud has started: providers built from then on are started, too.
+        self.start_new = False
         for provider in providers:
             self.add(provider)
 
     def add(self, provider: Provider) -> None:
         self.providers[provider.service] = provider
         self._handlers[provider.service] = provider.operations()
+        self._builders.pop(provider.service, None)
+
+    def add_lazy(self, service: str, build: Callable[[], Provider]) -> None:
+        """Register a provider that ``build`` makes when the service is first needed."""
+        if service not in self.providers:
+            self._builders[service] = build
 
     def services(self) -> list[str]:
-        return sorted(self.providers)
+        return sorted({*self.providers, *self._builders})
+
+    def provider(self, service: str) -> Provider | None:
+        """The provider of ``service``, built now if it was registered lazily (its start, if
+        due, runs in the background: ``ready`` waits for it)."""
+        provider = self.providers.get(service)
+        if provider is not None:
+            return provider
+        build = self._builders.get(service)
+        if build is None:
+            return None
+        provider = build()
+        self.add(provider)
+        if self.start_new:
+            starting = asyncio.ensure_future(provider.start())
+            self._starting[service] = starting
+            starting.add_done_callback(functools.partial(self._started, service))
+        return provider
+
+    def _started(self, service: str, starting: asyncio.Future[None]) -> None:
+        self._starting.pop(service, None)
+        if not starting.cancelled() and starting.exception() is not None:
+            log.error("starting %s failed", service, exc_info=starting.exception())
+
+    async def ready(self, service: str) -> Provider | None:
+        """``provider(service)``, once it has started."""
+        provider = self.provider(service)
+        starting = self._starting.get(service)
+        if starting is not None:
+            try:
+                await asyncio.shield(starting)
+            except Exception as exc:
+                raise InternalFailure(f"{service} failed to start: {exc}") from exc
+        return provider
+
+    async def wait_started(self) -> None:
+        """Let the starts of providers built lazily finish (before stopping the cloud)."""
+        pending = [starting for starting in self._starting.values() if not starting.done()]
+        if pending:
+            await asyncio.wait(pending)
 
     def implements(self, service: str, operation: str) -> bool:
         return operation in self._handlers.get(service, {})
 
     async def dispatch(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         """Run the operation; raises ``ServiceError`` (never anything else) on failure."""
-        handler = self._handlers.get(ctx.service, {}).get(ctx.operation)
+        handlers = self._handlers.get(ctx.service)
+        if handlers is None or self._starting:
+            await self.ready(ctx.service)
+            handlers = self._handlers.get(ctx.service)
+        handler = handlers.get(ctx.operation) if handlers is not None else None
         if handler is None:
             raise NotImplementedOperation(ctx.service, ctx.operation)
         kwargs = {_python_name(name): value for name, value in params.items()}
         try:
             result = handler(ctx, **kwargs)
-            if inspect.isawaitable(result):
+            if result.__class__ is not dict and inspect.isawaitable(result):
                 result = await result
         except ServiceError:
             raise
