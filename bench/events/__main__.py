@@ -32,9 +32,11 @@ MiniStack (CloudFormation `CreateStack` of the packaged template) get the bench 
 measured on the single operations only.
 
 - **Single operations**: W worker processes (1, then 4) started together, each calling one
-  operation in a loop for S seconds (default 3) — S3 and SNS through boto3 clients (retries
-  off), SQS through a raw keep-alive client speaking SQS's JSON protocol (what boto3 sends,
-  headers signed once; four boto3 processes would otherwise be the bottleneck on 2 CPUs);
+  operation in a loop for S seconds (default 3) over a raw keep-alive HTTP client that sends
+  what boto3 sends — S3 path-style REST with unsigned payloads, SQS's JSON protocol, SNS's
+  query protocol — with a SigV4 header signed once (no server verifies signatures; four boto3
+  processes would otherwise be the bottleneck on 2 CPUs: with boto3 every server measured
+  ~300 S3 PUT/s);
   rate = all calls ÷ the slowest worker's time; p50 is the median of the workers' p50s.
   S3: PutObject of new keys and GetObject of 16 pre-written keys, 1 KiB and 1 MiB bodies.
   SQS SendMessage: 200-byte bodies.
