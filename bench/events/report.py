@@ -62,9 +62,12 @@ def _wires() -> list[Metric]:
         metrics.append(Metric(f"{label} → handler start p99", reader_at("wires", wire, "p99_ms"),
                               "ms"))
     for run, label in (("paced", "paced 2,000 msg/s"), ("flood", "unpaced")):
+        # The paced run offers 2,000 msg/s, so its rate cannot exceed that: the throughput
+        # target is read on the unpaced run, the latency target on the paced one.
         metrics.append(Metric(f"SQS → Lambda → DynamoDB, 10,000 msgs {label}: msg/s",
                               reader_at("wires", f"pipeline_{run}", "per_s"), "/s",
-                              "≥ 2,000", lambda v: v >= 2000))
+                              "≥ 2,000" if run == "flood" else "",
+                              (lambda v: v >= 2000) if run == "flood" else None))
         metrics.append(Metric(f"SQS → Lambda → DynamoDB, {label}: send → write p50",
                               reader_at("wires", f"pipeline_{run}", "p50_ms"), "ms",
                               "≤ 20 ms" if run == "paced" else "",
