@@ -14,6 +14,9 @@ import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+from bench.load import BenchError
 
 STOP_GRACE_S = 5.0
 ORPHAN_GRACE_S = 2.0
@@ -128,3 +131,23 @@ def _signal(pid: int, signum: int) -> None:
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
+
+
+class ManagedServer:
+    """A server under test that the harness started as one :class:`ServerProcess`."""
+
+    name = "?"
+
+    def __init__(self) -> None:
+        self.process: ServerProcess | None = None
+        self.details: dict[str, Any] = {}
+
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.exit_code() is not None:
+            raise BenchError(f"{self.name} exited with code {self.process.exit_code()}; its log "
+                             f"ends:\n{self.process.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+            self.process = None

@@ -13,12 +13,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from bench.dynamodb.conn import wait_until_ready
 from bench.load import BenchError
 from bench.peers import Fogbank
-from bench.procs import ServerProcess, free_port
+from bench.procs import ManagedServer, ServerProcess, free_port
 
 READY_DEADLINE_S = 60.0
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,16 +46,14 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     return {**env, **extra}
 
 
-class DynamoServer:
+class DynamoServer(ManagedServer):
     """A server speaking DynamoDB on a free loopback port."""
 
-    name = "?"
     durable = False
 
     def __init__(self) -> None:
-        self.process: ServerProcess | None = None
+        super().__init__()
         self.port = 0
-        self.details: dict[str, Any] = {}
 
     def version(self) -> str:
         return "?"
@@ -78,17 +75,6 @@ class DynamoServer:
     @property
     def slug(self) -> str:
         return self.name.lower().replace(" ", "-").replace("(", "").replace(")", "")
-
-    def check_alive(self) -> None:
-        if self.process is not None and self.process.exit_code() is not None:
-            raise BenchError(f"{self.name} exited with code {self.process.exit_code()}; its log "
-                             f"ends:\n{self.process.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
-            self.process = None
-
 
 class FogbankServer(DynamoServer):
     """``fogbank up template.yaml --port-edge P --port-api Q`` with the ``bench-items`` table."""

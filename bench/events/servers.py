@@ -16,14 +16,13 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.dynamodb.conn import wait_until_ready
 from bench.events.worker import client
 from bench.load import BenchError, wait_for_http
 from bench.package import package
 from bench.peers import Fogbank, _peer_env
-from bench.procs import ServerProcess, free_port
+from bench.procs import ManagedServer, ServerProcess, free_port
 
 APP_DIR = Path(__file__).resolve().parent / "app"
 READY_DEADLINE_S = 90.0
@@ -31,30 +30,18 @@ STACK_NAME = "bench-events"
 ARTIFACT_BUCKET = "bench-artifacts"
 
 
-class EventServer:
-    name = "?"
+class EventServer(ManagedServer):
     runs_functions = True
 
     def __init__(self) -> None:
-        self.process: ServerProcess | None = None
+        super().__init__()
         self.endpoint = ""
-        self.details: dict[str, Any] = {}
 
     def version(self) -> str:
         return "?"
 
     def start(self, workdir: Path) -> str:
         raise NotImplementedError
-
-    def check_alive(self) -> None:
-        if self.process is not None and self.process.exit_code() is not None:
-            raise BenchError(f"{self.name} exited with code {self.process.exit_code()}; its log "
-                             f"ends:\n{self.process.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
-            self.process = None
 
 
 class FogbankEvents(EventServer):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import textwrap
 
 import boto3
 
 from tests.conftest import copy_app
 from tests.dynamodb.conftest import APPS
-from tests.e2e.test_durability import free_port, start_up
+from tests.e2e.test_durability import kill_9_mid_load
 
 WRITER = textwrap.dedent("""
     import sys, boto3
@@ -34,28 +33,7 @@ WRITER = textwrap.dedent("""
 
 def test_acknowledged_puts_survive_kill_9(tmp_path):
     app_dir = copy_app(APPS / "durable", tmp_path / "durable")
-    edge_port, api_port = free_port(), free_port()
-    log = tmp_path / "up.log"
-    server = start_up(app_dir, edge_port, api_port, log)
-    endpoint = f"http://127.0.0.1:{edge_port}"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, endpoint], stdout=subprocess.PIPE,
-                              text=True)
-    acknowledged: list[int] = []
-    try:
-        assert writer.stdout is not None
-        for line in writer.stdout:
-            acknowledged.append(int(line))
-            if len(acknowledged) >= 300:
-                server.send_signal(signal.SIGKILL)  # mid-load: the writer is still writing
-                break
-        for line in writer.stdout:
-            acknowledged.append(int(line))
-    finally:
-        server.kill()
-        server.wait(30)
-        writer.wait(30)
-    assert len(acknowledged) >= 300
-    server = start_up(app_dir, edge_port, api_port, log)
+    acknowledged, endpoint, server = kill_9_mid_load(app_dir, tmp_path, WRITER)
     try:
         client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
                               aws_access_key_id="test", aws_secret_access_key="test")

@@ -44,6 +44,36 @@ def start_up(app_dir: Path, edge_port: int, api_port: int, log: Path) -> subproc
     raise AssertionError(f"fogbank up did not become ready:\n{log.read_text()}")
 
 
+def kill_9_mid_load(app_dir: Path, tmp_path: Path, producer: str,
+                    kill_after: int = 300) -> tuple[list[int], str, subprocess.Popen]:
+    """Run ``fogbank up`` and ``producer`` (a Python script given the edge URL that prints the
+    number of each acknowledged write), SIGKILL fogbank once ``kill_after`` writes are
+    acknowledged while the producer is still writing, and start fogbank again on the same
+    state. Returns the acknowledged numbers, the edge URL and the restarted server."""
+    edge_port, api_port = free_port(), free_port()
+    log = tmp_path / "up.log"
+    server = start_up(app_dir, edge_port, api_port, log)
+    endpoint = f"http://127.0.0.1:{edge_port}"
+    writer = subprocess.Popen([sys.executable, "-c", producer, endpoint],
+                              stdout=subprocess.PIPE, text=True)
+    acknowledged: list[int] = []
+    try:
+        assert writer.stdout is not None
+        for line in writer.stdout:
+            acknowledged.append(int(line))
+            if len(acknowledged) >= kill_after:
+                server.send_signal(signal.SIGKILL)  # mid-load: the producer is still writing
+                break
+        for line in writer.stdout:
+            acknowledged.append(int(line))
+    finally:
+        server.kill()
+        server.wait(30)
+        writer.wait(30)
+    assert len(acknowledged) >= kill_after
+    return acknowledged, endpoint, start_up(app_dir, edge_port, api_port, log)
+
+
 def zipped(source: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -3,13 +3,10 @@ receivable after the restart."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import textwrap
 
 from tests.conftest import copy_app
-from tests.e2e.test_durability import free_port, start_up
+from tests.e2e.test_durability import kill_9_mid_load
 from tests.sqs.conftest import APPS, sqs_client
 
 SENDER = textwrap.dedent("""
@@ -33,28 +30,7 @@ SENDER = textwrap.dedent("""
 
 def test_acknowledged_messages_survive_kill_9(tmp_path):
     app_dir = copy_app(APPS / "durable", tmp_path / "durable")
-    edge_port, api_port = free_port(), free_port()
-    log = tmp_path / "up.log"
-    server = start_up(app_dir, edge_port, api_port, log)
-    endpoint = f"http://127.0.0.1:{edge_port}"
-    sender = subprocess.Popen([sys.executable, "-c", SENDER, endpoint], stdout=subprocess.PIPE,
-                              text=True)
-    acknowledged: list[int] = []
-    try:
-        assert sender.stdout is not None
-        for line in sender.stdout:
-            acknowledged.append(int(line))
-            if len(acknowledged) >= 300:
-                server.send_signal(signal.SIGKILL)  # mid-load: the sender is still sending
-                break
-        for line in sender.stdout:
-            acknowledged.append(int(line))
-    finally:
-        server.kill()
-        server.wait(30)
-        sender.wait(30)
-    assert len(acknowledged) >= 300
-    server = start_up(app_dir, edge_port, api_port, log)
+    acknowledged, endpoint, server = kill_9_mid_load(app_dir, tmp_path, SENDER)
     try:
         sqs = sqs_client(endpoint, "us-east-1")
         url = f"{endpoint}/000000000000/durable-messages"
