@@ -90,8 +90,13 @@ def test_stream_records_reach_the_function_in_aws_shape(cloud: CloudHarness,
     assert first["dynamodb"]["NewImage"]["note"] == {"S": "first"}
     assert records[1]["dynamodb"]["OldImage"]["note"] == {"S": "first"}
     assert first["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
-    got = cloud.call("lambda", "GetEventSourceMapping", UUID=created["UUID"])
-    assert got["State"] == "Enabled" and got["LastProcessingResult"] == "OK"
+    # (the handler wrote the file before it returned: the result is recorded just after)
+    def processed() -> dict[str, Any] | None:
+        got = cloud.call("lambda", "GetEventSourceMapping", UUID=created["UUID"])
+        return got if got["LastProcessingResult"] == "OK" else None
+
+    got = cloud.wait_for(processed)
+    assert got["State"] == "Enabled"
 
 
 def test_trim_horizon_reads_old_records_and_checkpoint_survives_restart(
