@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -32,7 +33,13 @@ resources); the findings above say when that happened.
 
 - **up**: from the server process start to the first `200` from the route (polled every 10 ms);
   "deployed" is when the peer reported the stack ready (fogbank: its "fogbank is up" line,
-  MiniStack: `CREATE_COMPLETE` after health, bucket, upload and `CreateStack`).
+  MiniStack: `CREATE_COMPLETE` after health, bucket, upload and `CreateStack`). The first start
+  is in a fresh copy of the app (no state, fogbank's SAM transform not cached). fogbank's own
+  bytecode is written first, untimed, as `pip install` does for MiniStack's venv (this matters
+  where `PYTHONDONTWRITEBYTECODE` is set and fogbank is an editable install).
+- **up again**: fogbank stopped after all other steps and started once more on the same app
+  and state directory (what a developer's next `fogbank up` does); MiniStack keeps no state
+  between starts, so it has no such row.
 - **cold**: the first `200` of the route (the first request through the API after deploy,
   on a new connection), and the first boto3 `Invoke` of the never-invoked second function
   (after one `GetFunction` on the same client, so client setup and connect are not counted).
@@ -109,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if result["error"]:
             print(f"bench: {peer.name} failed: {result['error']}", file=sys.stderr)
         results.append(result)
+    box["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
     run = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
            "machine": box, "duration_s": args.duration,
            "invoke_count": args.invokes, "elapsed_s": round(time.monotonic() - started, 1),

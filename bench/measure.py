@@ -98,7 +98,19 @@ def _measure_templates(peer: Peer, settings: Settings, app_copy: Path, workdir: 
         result["api_cold_ms"] = first.latency_ms
         result["api_cold_attempts"] = attempts
         _measure_deployed(peer, settings, deployment, result, route_ok=True)
+        if peer.keeps_state:
+            _measure_restart(peer, app_copy / template_name, workdir, result)
         return
+
+
+def _measure_restart(peer: Peer, template: Path, workdir: Path, result: dict[str, Any]) -> None:
+    """Stop the peer and start it again on the same app and state: a developer's usual
+    ``up`` (the app deployed before, its processed template cached)."""
+    peer.stop()
+    process = peer.start(template, workdir)
+    deployment = peer.deploy(DEPLOY_DEADLINE_S)
+    wait_for_http(deployment.route_url, ROUTE_DEADLINE_S)
+    result["restart_ready_s"] = time.perf_counter() - process.started_at
 
 
 def _warm_up(route_url: str, connections: int) -> list[str]:

@@ -38,6 +38,8 @@ def reader_at(*path: str) -> Callable[[Result], float | None]:
 METRICS: tuple[Metric, ...] = (
     Metric("up: start → route answers", reader_at("ready_s"), "s", "< 0.5 s", lambda v: v < 0.5),
     Metric("up: start → deployed", reader_at("deployed_s"), "s"),
+    Metric("up again (same app, state kept): start → route answers",
+           reader_at("restart_ready_s"), "s", "< 0.5 s", lambda v: v < 0.5),
     Metric("cold: first API request", reader_at("api_cold_ms"), "ms", "≤ 20 ms", lambda v: v <= 20),
     Metric("cold: first Lambda Invoke", reader_at("invoke_cold_ms"), "ms", "≤ 20 ms",
            lambda v: v <= 20),
@@ -168,9 +170,11 @@ def write_markdown(path: Path, run: dict[str, Any], method: str) -> None:
         "",
         f"Run {run['date']} on {box['nproc']} CPU(s), {box['cpu_model']}, Python "
         f"{box['python']}, Linux {box['kernel']}, {box['wrk']}; 1-minute load average "
-        f"{box['loadavg_1m_at_start']} when the run started (other work on the machine "
-        f"slows every figure). "
-        f"Written by `python -m bench`; rerun it to refresh this file.",
+        f"{box['loadavg_1m_at_start']} when the run started"
+        + (f" and {box['loadavg_1m_at_end']} when it ended" if "loadavg_1m_at_end" in box
+           else "")
+        + " (other work on the machine slows every figure). "
+        "Written by `python -m bench`; rerun it to refresh this file.",
         "",
         markdown_table(header, table),
         "",

@@ -13,13 +13,16 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fogbank.core.clock import Clock
 from fogbank.core.config import STATE_DIR_NAME
 from fogbank.core.errors import ServiceError
 from fogbank.templates.cache import TemplateCache, processed_body
 from fogbank.templates.loader import find_template
+
+if TYPE_CHECKING:
+    from fogbank.services.lambda_.runtime.zygote import Launched
 
 TERMINAL_FAILURES = {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
                      "UPDATE_ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED",
@@ -82,7 +85,8 @@ class LocalApp:
                  parameters: dict[str, str] | None = None, host: str = "127.0.0.1",
                  edge_port: int = 4566, api_port: int = 3000, stack_name: str | None = None,
                  region: str | None = None, clock: Clock | None = None,
-                 template_cache: TemplateCache | None = None) -> None:
+                 template_cache: TemplateCache | None = None,
+                 lambda_runtime: Launched | None = None) -> None:
         # Imported here so that what only needs paths (the CLI) does not import the cloud.
         from fogbank.server.runner import CloudServer
 
@@ -95,6 +99,8 @@ class LocalApp:
         self.server = CloudServer(self.state_dir, host=host, edge_port=edge_port,
                                   api_port=api_port, region=region, clock=clock)
         self.cloud = self.server.cloud
+        if lambda_runtime is not None:  # a zygote ``fogbank up`` started before the cloud
+            self.cloud.provider("lambda").adopt_runtime(lambda_runtime)
         self.stack: DeployedStack | None = None
 
     @property

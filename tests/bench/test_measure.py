@@ -12,7 +12,7 @@ import pytest
 
 from bench import measure
 from bench.load import wait_for_http
-from bench.peers import Deployment, Peer
+from bench.peers import Deployment, Peer, compile_package
 from bench.procs import ServerProcess, free_port
 
 _FAKE_SERVER = """
@@ -53,6 +53,7 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 class FakePeer(Peer):
     name = "fake"
     templates = ("a.yaml", "b.yaml")
+    keeps_state = True  # so "up again" is measured too
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,7 +101,8 @@ def test_measure_peer_falls_back_measures_everything_and_stops(
     assert result["wrk"]["c2"]["requests"] > 0
     assert result["invoke_count"] == 5
     assert result["idle_rss_mb"] > 0
-    assert len(peer.pids) == 2
+    assert result["restart_ready_s"] > 0
+    assert len(peer.pids) == 3  # a.yaml, b.yaml, b.yaml again
     assert all(not Path(f"/proc/{pid}").exists() for pid in peer.pids)
 
 
@@ -108,3 +110,15 @@ def test_nagle_signature_needs_both_a_40ms_class_floor_and_a_large_ratio() -> No
     assert measure._looks_like_nagle(44.0, 0.9)
     assert not measure._looks_like_nagle(44.0, 40.0)   # slow everywhere: not Nagle
     assert not measure._looks_like_nagle(5.0, 0.2)     # fast enough: no delayed ACK involved
+
+
+def test_compile_package_writes_bytecode_even_when_imports_would_not(tmp_path: Path) -> None:
+    import importlib.util
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    for module in (package / "__init__.py", package / "sub" / "mod.py"):
+        module.write_text("X = 1\n")
+    compile_package(package)
+    for module in (package / "__init__.py", package / "sub" / "mod.py"):
+        assert Path(importlib.util.cache_from_source(str(module))).is_file()

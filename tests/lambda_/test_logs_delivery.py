@@ -57,3 +57,37 @@ def test_batches_for_one_stream_are_coalesced_in_order() -> None:
     messages = [e["message"] for put in client.puts for e in put["logEvents"]]
     assert messages == [f"line {index}" for index in range(5)]
     assert len(client.puts) < 5
+
+
+def test_flush_does_not_wait_out_the_batching_delay() -> None:
+    client = Recorder()
+
+    async def scenario() -> None:
+        shipper = LogShipper(client, flush_interval_s=60.0, prompt_s=60.0)
+        shipper.submit("/aws/lambda/f", "s", [(1, "one")])
+        await asyncio.wait_for(shipper.flush(), 5.0)
+        assert [e["message"] for put in client.puts for e in put["logEvents"]] == ["one"]
+        shipper.submit("/aws/lambda/f", "s", [(2, "two")])
+        await asyncio.wait_for(shipper.flush(), 5.0)
+        await shipper.stop()
+
+    asyncio.run(scenario())
+    assert [e["message"] for put in client.puts for e in put["logEvents"]] == ["one", "two"]
+
+
+def test_lines_submitted_while_shipping_follow_in_order_per_stream() -> None:
+    client = Recorder()
+
+    async def scenario() -> None:
+        shipper = LogShipper(client, flush_interval_s=0.001, prompt_s=0.001)
+        for index in range(40):
+            shipper.submit("/aws/lambda/f", f"s{index % 3}", [(index, f"line {index}")])
+            if index % 7 == 0:
+                await asyncio.sleep(0.002)
+        await shipper.stop()
+
+    asyncio.run(scenario())
+    for stream in ("s0", "s1", "s2"):
+        shipped = [int(e["message"].split()[1]) for put in client.puts
+                   if put["logStreamName"] == stream for e in put["logEvents"]]
+        assert shipped == [i for i in range(40) if f"s{i % 3}" == stream]

@@ -222,11 +222,16 @@ def test_record_age_limit_discards_with_the_clock(runner: asyncio.Runner,
     cloud = CloudHarness(runner, tmp_path / "cloud", clock=clock)
     try:
         url, arn = _destination_queue(cloud)
-        _, table, out, _ = _setup(cloud, tmp_path, env={"FAIL_MODE": "yes"}, BatchSize=1,
-                                  MaximumRecordAgeInSeconds=60,
-                                  DestinationConfig={"OnFailure": {"Destination": arn}})
+        _, table, out, created = _setup(cloud, tmp_path, env={"FAIL_MODE": "yes"}, BatchSize=1,
+                                        MaximumRecordAgeInSeconds=60,
+                                        DestinationConfig={"OnFailure": {"Destination": arn}})
         _put(cloud, table, "old-poison", fail="yes")
         cloud.wait_for(lambda: len(read_lines(out)) == 1)
+        # (the handler wrote its line before it failed: wait until the poller has seen the
+        # failure and is pausing before its retry, else the advance races its age check)
+        cloud.wait_for(lambda: cloud.call(
+            "lambda", "GetEventSourceMapping", UUID=created["UUID"]
+        )["LastProcessingResult"] == "PROBLEM: Function call failed")
         clock.advance(120)  # past the retry pause and the record's age limit
         messages = cloud.wait_for(lambda: cloud.call(
             "sqs", "ReceiveMessage", QueueUrl=url).get("Messages"))

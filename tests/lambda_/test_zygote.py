@@ -34,3 +34,39 @@ def test_stop_fails_pending_spawns_and_slow_spawns_time_out(tmp_path: Path) -> N
             await asyncio.wait_for(pending, 10)
 
     asyncio.run(scenario())
+
+
+def test_a_zygote_launched_early_is_adopted_and_one_never_used_exits(tmp_path: Path) -> None:
+    from fogbank.services.lambda_.runtime.zygote import launch
+
+    async def scenario() -> None:
+        early = launch(tmp_path / "pycache")
+        zygote = Zygote()
+        zygote.adopt(early)
+        await zygote.start()
+        assert zygote._process is early.process
+        await zygote.stop()
+
+        unused = launch(None)
+        other = Zygote()
+        other.adopt(unused)
+        await other.stop()  # never started: the early process is told to go
+        assert await asyncio.wait_for(asyncio.to_thread(unused.process.wait), 10) is not None
+
+    asyncio.run(scenario())
+
+
+def test_fogbank_up_launches_the_zygote_where_the_provider_keeps_bytecode(
+        tmp_path: Path) -> None:
+    from fogbank.core.clock import Clock
+    from fogbank.core.config import CloudConfig
+    from fogbank.core.ids import Ids
+    from fogbank.services.base import ServiceContext
+    from fogbank.services.lambda_.provider import LambdaProvider
+    from fogbank.services.lambda_.runtime.zygote import pycache_dir_for
+
+    state = tmp_path / "lambda"
+    ctx = ServiceContext(config=CloudConfig(state_dir=tmp_path), clock=Clock(), ids=Ids(),
+                         client=None, state_dir=state)  # type: ignore[arg-type]
+    provider = LambdaProvider(ctx, cache_dir=tmp_path / "cache")
+    assert pycache_dir_for(state) == provider.runtime.zygote_pycache

@@ -29,7 +29,9 @@ from fogbank.cli.paths import (
     write_run_file,
 )
 from fogbank.core.config import DEFAULT_API_PORT, DEFAULT_EDGE_PORT
+from fogbank.core.errors import ServiceError
 from fogbank.server import loop as event_loop
+from fogbank.services.lambda_.runtime import zygote
 from fogbank.templates import TemplateError, validate
 from fogbank.templates.cache import TemplateCache
 
@@ -56,13 +58,15 @@ def run(args: argparse.Namespace) -> int:
     if running_instance(template):
         raise UserError(f"fogbank up is already running for {template}; stop it first")
     params = parse_params(args.param)
-    # The SAM transform runs on another core while this process imports and starts the cloud.
+    # The Lambda zygote (it imports boto3) and the SAM transform start first, in processes of
+    # their own, while this one imports and starts the cloud.
+    runtime = zygote.launch(zygote.pycache_dir_for(state_dir_for(template) / "lambda"))
     cache = TemplateCache(state_dir_for(template), template, params)
     cache.prefetch()
     from fogbank.server.runner import PortInUse
 
     try:
-        return event_loop.run(_up(template, params, args, cache))
+        return event_loop.run(_up(template, params, args, cache, runtime))
     except PortInUse as error:
         flag = "--port-edge" if error.port == args.port_edge else "--port-api"
         raise UserError(f"{error}; is another fogbank up running? choose another with {flag}")\
@@ -70,14 +74,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _up(template: Path, params: dict[str, str], args: argparse.Namespace,
-              cache: TemplateCache) -> int:
+              cache: TemplateCache, runtime: zygote.Launched) -> int:
     colour = use_colour()
     started = time.perf_counter()
     try:
         app = LocalApp(template, parameters=params, host=args.host, edge_port=args.port_edge,
-                       api_port=args.port_api, template_cache=cache)
+                       api_port=args.port_api, template_cache=cache, lambda_runtime=runtime)
     except BaseException:
         cache.cancel_prefetch()
+        runtime.discard()
         raise
     try:
         stack = await app.start()
@@ -132,11 +137,13 @@ async def _report(app: LocalApp, stack: DeployedStack, colour: bool) -> bool:
             print(paint(f"  ✗ {reason}", "91", colour))
         return False
     urls = _api_urls(app)
+    websites = await _website_urls(app, stack)
     rows = []
     for resource in stack.resources:
         logical = resource["LogicalResourceId"]
-        rows.append([logical, resource["ResourceType"], resource.get("PhysicalResourceId", ""),
-                     urls.get(resource.get("PhysicalResourceId", ""), "")])
+        physical = resource.get("PhysicalResourceId", "")
+        rows.append([logical, resource["ResourceType"], physical,
+                     websites.get(logical) or urls.get(physical, "")])
     print(table(["Logical id", "Type", "Physical name / ARN", "URL"], rows))
     for warning in stack.warnings:
         print(paint(f"warning: {warning}", "33", colour))
@@ -168,6 +175,25 @@ def _api_urls(app: LocalApp) -> dict[str, str]:
     return urls
 
 
+async def _website_urls(app: LocalApp, stack: DeployedStack) -> dict[str, str]:
+    """Logical id → the bucket's static website on the edge, for buckets with website hosting.
+
+    The edge serves S3 website endpoints by host (``{bucket}.s3-website.localhost:{port}``);
+    browsers resolve any ``*.localhost`` name to the loopback address."""
+    urls: dict[str, str] = {}
+    port = app.server.config.edge_port
+    for resource in stack.resources:
+        bucket = resource.get("PhysicalResourceId")
+        if resource.get("ResourceType") != "AWS::S3::Bucket" or not bucket:
+            continue
+        try:
+            await app.call("s3", "GetBucketWebsite", {"Bucket": bucket})
+        except ServiceError:  # no website configuration (or no bucket any more)
+            continue
+        urls[resource["LogicalResourceId"]] = f"http://{bucket}.s3-website.localhost:{port}/"
+    return urls
+
+
 def _stream_logs(app: LocalApp, colour: bool) -> Any:
     logs = app.cloud.provider("logs")
     names = {physical: logical for logical, physical in
@@ -182,12 +208,17 @@ def _stream_logs(app: LocalApp, colour: bool) -> Any:
         label = names.get(physical, physical)
         name = paint(label, colour_for(label), colour)
         out: list[str] = []
+        current = request_ids.get(stream, "-")
+        prefix = f"{name} {paint(current[:8], '2', colour)} "
         for event in events:
             message = str(event.get("message", "")).rstrip("\n")
             if message.startswith("START RequestId: "):
-                request_ids[stream] = message.split()[2]
-            request_id = paint(request_ids.get(stream, "-")[:8], "2", colour)
-            out.extend(f"{name} {request_id} {line}\n" for line in message.split("\n"))
+                current = request_ids[stream] = message.split()[2]
+                prefix = f"{name} {paint(current[:8], '2', colour)} "
+            if "\n" in message:
+                out.extend(f"{prefix}{line}\n" for line in message.split("\n"))
+            else:
+                out.append(f"{prefix}{message}\n")
         sys.stdout.write("".join(out))
         sys.stdout.flush()
 

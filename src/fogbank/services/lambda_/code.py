@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,14 +115,18 @@ def _restore_modes(archive: zipfile.ZipFile, root: Path) -> None:
                 target.chmod(mode | 0o400)
 
 
-def fingerprint(directory: str) -> int:
+def fingerprint(directory: str, visit: Callable[[str], None] | None = None) -> int:
     """A cheap stat scan of the ``*.py`` files (and ``requirements.txt``) below ``directory``;
-    changes when any of them is added, removed or edited."""
+    changes when any of them is added, removed or edited. ``visit`` is called with each
+    directory scanned, before it is listed."""
     state: list[tuple[str, int, int]] = []
     pending = [directory]
     while pending:
+        path = pending.pop()
+        if visit is not None:
+            visit(path)
         try:
-            entries = os.scandir(pending.pop())
+            entries = os.scandir(path)
         except OSError:
             continue
         with entries:

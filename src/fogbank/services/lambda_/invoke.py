@@ -14,6 +14,7 @@ from typing import Any
 
 from fogbank.services.lambda_.async_delivery import AsyncDelivery
 from fogbank.services.lambda_.code import fingerprint
+from fogbank.services.lambda_.code_watch import CodeWatcher
 from fogbank.services.lambda_.errors import (
     InvalidRuntimeException,
     ServiceException,
@@ -88,6 +89,7 @@ class Invoker:
         self._delivering: set[str] = set()
         self._warned_runtimes: set[str] = set()
         self._fingerprints: dict[str, str] = {}
+        self._code_watch = CodeWatcher(fingerprint)
         self._specs: dict[tuple[str, str], tuple[tuple[str, str, str, int | None],
                                                  FunctionSpec]] = {}
 
@@ -102,6 +104,7 @@ class Invoker:
         if self._events:
             await asyncio.gather(*self._events, return_exceptions=True)
         self._started = False
+        self._code_watch.close()
         await self.manager.stop()
 
     def prepare_requirements(self, record: FunctionRecord) -> None:
@@ -125,7 +128,13 @@ class Invoker:
         if not self._started:
             await self.start()
         try:
-            spec = await self._spec(record)
+            key, revision, reserved = self._spec_key(record)
+            cached = self._specs.get(key[:2])
+            if cached is not None and cached[0] == key:
+                spec = cached[1]
+            else:
+                spec = await self._build_spec(record, revision, reserved)
+                self._specs[key[:2]] = (key, spec)
         except RequirementsError as exc:
             return InvokeOutcome(fault_payload("Runtime.RequirementsInstallFailed", str(exc)),
                                  "Unhandled", [], "")
@@ -136,7 +145,11 @@ class Invoker:
         except ZygoteError as exc:
             raise ServiceException(str(exc)) from exc
 
-    async def _spec(self, record: FunctionRecord) -> FunctionSpec:
+    def _spec_key(self, record: FunctionRecord) -> tuple[
+            tuple[str, str, str, int | None], list[str], int | None]:
+        """What the spec of ``record`` depends on: the record and the files (the fingerprints
+        also cover requirements.txt). While it is unchanged the spec is reused instead of
+        re-reading requirements on every invoke."""
         if record.runtime != PYTHON_TAG and record.name not in self._warned_runtimes:
             self._warned_runtimes.add(record.name)
             log.warning("function %s declares %s; it runs on fogbank's interpreter (%s)",
@@ -148,15 +161,7 @@ class Invoker:
             if layer.get("kind") == "dir":
                 revision.append(self._fingerprint(layer["path"]))
         reserved = self._reserved(record)
-        # The spec only changes with the record or the files (the fingerprints also cover
-        # requirements.txt): reuse it instead of re-reading requirements on every invoke.
-        key = (record.name, record.version, ":".join(revision), reserved)
-        cached = self._specs.get(key[:2])
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        spec = await self._build_spec(record, revision, reserved)
-        self._specs[key[:2]] = (key, spec)
-        return spec
+        return (record.name, record.version, ":".join(revision), reserved), revision, reserved
 
     async def _build_spec(self, record: FunctionRecord, revision: list[str],
                           reserved: int | None) -> FunctionSpec:
@@ -190,7 +195,7 @@ class Invoker:
 
     def _fingerprint(self, directory: str) -> str:
         """The hot-reload state of ``directory``; on a change its stale bytecode is dropped."""
-        current = str(fingerprint(directory))
+        current = str(self._code_watch.state(directory))
         if self._fingerprints.get(directory) != current:
             self._fingerprints[directory] = current
             self.manager.drop_bytecode(Path(directory))

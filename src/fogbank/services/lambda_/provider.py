@@ -33,6 +33,8 @@ Deviations from AWS:
   the backlog; a throttled batch is retried a few times, then left to the visibility
   timeout. ``LastProcessingResult`` is kept in memory (``No records processed``
   after a restart).
+- An init that outlasts the 10 s Init phase is not restarted inside the invoke as AWS
+  does: it goes on, and fails as "Task timed out" only past ``max(10 s, Timeout)``.
 - Resource policies are stored and returned but not enforced.
 - ``/tmp`` is private only through ``TMPDIR`` (so ``tempfile``): each environment gets its
   own directory, removed when the environment ends. A handler that writes a literal
@@ -41,10 +43,13 @@ Deviations from AWS:
   peak RSS (``ru_maxrss``) when the invoke ends; an allocation spike shorter than a poll can
   go unseen until then, and child processes the handler starts are not counted.
 - Idle environments are frozen (SIGSTOP on their process group, SIGCONT before the next
-  invoke), as Lambda freezes an idle sandbox: background threads and child processes only
-  run during invokes. A child that starts its own session is not frozen. One that the
-  handler left running and that later ends the process does so during a following invoke
-  (``Runtime.ExitError``), as on AWS; an environment found dead while idle is replaced.
+  invoke), as Lambda freezes an idle sandbox: background threads and child processes run
+  during invokes, not while idle. The freeze comes once no invoke has picked the
+  environment up for 10 ms (AWS: as soon as the runtime asks for an event and none is
+  waiting), so such threads may run up to 10 ms past an invoke. A child that starts its
+  own session is not frozen. One that the handler left running and that later ends the
+  process does so during a following invoke (``Runtime.ExitError``), as on AWS; an
+  environment found dead while idle is replaced.
 - ``PATH`` starts with a directory of ``python``/``python3``/``python3.X`` shims standing for
   Lambda's ``/var/lang/bin``: fogbank's interpreter run with ``-S``, so a handler's
   ``subprocess.run(["python3", ...])`` sees the stdlib and ``PYTHONPATH`` (code,
@@ -87,6 +92,7 @@ from fogbank.services.lambda_.policy import PolicyOperations
 from fogbank.services.lambda_.requirements import RequirementsInstaller, default_cache_root
 from fogbank.services.lambda_.runtime.manager import ExecutionManager
 from fogbank.services.lambda_.runtime.spec import MAX_PAYLOAD_BYTES, InvokeRequest
+from fogbank.services.lambda_.runtime.zygote import Launched
 from fogbank.services.lambda_.settings_ops import ACCOUNT_CONCURRENCY, SettingsOperations
 from fogbank.services.lambda_.store import LambdaStore
 from fogbank.services.lambda_.validation import (
@@ -94,6 +100,7 @@ from fogbank.services.lambda_.validation import (
     check_range,
     check_role,
     check_runtime,
+    model_runtimes,
     parse_function_name,
 )
 from fogbank.services.lambda_.versions import VersionOperations
@@ -148,6 +155,11 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
         except Exception:
             log.exception("the Lambda runtime could not start; invokes will retry")
         self.invoker.resume()
+
+    def adopt_runtime(self, launched: Launched) -> None:
+        """Run environments from a zygote process started ahead of the cloud
+        (``fogbank.services.lambda_.runtime.zygote.launch``)."""
+        self.runtime.zygote.adopt(launched)
 
     async def flush_logs(self) -> None:
         """Wait until every log line of finished invokes is in CloudWatch Logs (logs are
@@ -222,10 +234,7 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
 
     def _valid_runtimes(self) -> list[str]:
         if self._runtimes is None:
-            import botocore.session
-
-            model = botocore.session.get_session().get_service_model("lambda")
-            self._runtimes = list(model.shape_for("Runtime").enum)
+            self._runtimes = model_runtimes()
         return self._runtimes
 
     def _refresh_unreserved(self) -> None:
@@ -423,7 +432,7 @@ class LambdaProvider(LayerOperations, PolicyOperations, VersionOperations, Setti
             raise RequestTooLargeException(
                 f"Request must be smaller than {MAX_PAYLOAD_BYTES} bytes for the InvokeFunction"
                 " operation")
-        if body.strip():
+        if body and not body.isspace():
             try:
                 json.loads(body)
             except ValueError as exc:

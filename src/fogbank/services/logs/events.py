@@ -62,19 +62,25 @@ class EventOperations(LogsBase):
     @operation("PutLogEvents")
     def put_log_events(self, ctx: RequestContext, *, log_group_name: str, log_stream_name: str,
                        log_events: list[dict[str, Any]], **_: Any) -> dict[str, Any]:
-        group = self.group(ctx, log_group_name)
-        stream = self.stream(group, log_stream_name)
+        found = self.store.stream_for_put(ctx.region, log_group_name, log_stream_name) \
+            if log_group_name else None
+        if found is None:  # raise the error naming what is missing
+            group = self.group(ctx, log_group_name)
+            stream, retention_days = self.stream(group, log_stream_name), group.retention_days
+        else:
+            stream, retention_days = found
         batch = _validate_batch(log_events)
         now_ms = self.now_ms()
         too_old_end = sum(1 for ts, _ in batch if ts < now_ms - TOO_OLD_MS)
         expired_end = 0
-        if group.retention_days is not None:
-            horizon = now_ms - group.retention_days * DAY_MS
+        if retention_days is not None:
+            horizon = now_ms - retention_days * DAY_MS
             expired_end = sum(1 for ts, _ in batch if ts < horizon)
         too_new_start = next(
             (i for i, (ts, _) in enumerate(batch) if ts > now_ms + TOO_NEW_MS), len(batch)
         )
-        accepted = batch[max(too_old_end, expired_end):too_new_start]
+        first_accepted = max(too_old_end, expired_end)
+        accepted = batch[first_accepted:too_new_start]
         upload_seq = self.store.put_events(stream, accepted, ingestion_ms=now_ms)
         out: dict[str, Any] = {"nextSequenceToken": f"{upload_seq:056d}"}
         rejected: dict[str, int] = {}
@@ -87,8 +93,9 @@ class EventOperations(LogsBase):
         if rejected:
             out["rejectedLogEventsInfo"] = rejected
         if accepted and self._subscribers:
-            self._notify(group.name, stream.name,
-                         [{"timestamp": ts, "message": msg} for ts, msg in accepted])
+            self._notify(log_group_name, stream.name,
+                         [{"timestamp": event["timestamp"], "message": event["message"]}
+                          for event in log_events[first_accepted:too_new_start]])
         return out
 
     # -- GetLogEvents -------------------------------------------------------------------
@@ -215,14 +222,18 @@ def _validate_batch(log_events: Sequence[dict[str, Any]]) -> list[tuple[int, str
     total_bytes = 0
     for event in log_events:
         timestamp, message = event.get("timestamp"), event.get("message")
-        if not isinstance(timestamp, int) or isinstance(timestamp, bool) or timestamp < 0:
+        if timestamp.__class__ is not int and (
+                not isinstance(timestamp, int) or isinstance(timestamp, bool)):
             raise InvalidParameterException("Log event timestamp must be a non-negative long.")
-        if not isinstance(message, str) or not message:
+        if timestamp < 0:
+            raise InvalidParameterException("Log event timestamp must be a non-negative long.")
+        if message.__class__ is not str and not isinstance(message, str) or not message:
             raise InvalidParameterException(
                 "1 validation error detected: Value '' at 'logEvents.member.message' failed"
                 " to satisfy constraint: Member must have length greater than or equal to 1"
             )
-        event_bytes = len(message.encode()) + EVENT_OVERHEAD_BYTES
+        event_bytes = (len(message) if message.isascii() else len(message.encode())) \
+            + EVENT_OVERHEAD_BYTES
         if event_bytes > MAX_EVENT_BYTES:
             raise InvalidParameterException(
                 f"Log event too large: {event_bytes} bytes exceeds limit of {MAX_EVENT_BYTES}"
@@ -233,7 +244,8 @@ def _validate_batch(log_events: Sequence[dict[str, Any]]) -> list[tuple[int, str
         raise InvalidParameterException(
             f"Upload too large: {total_bytes} bytes exceeds limit of {MAX_BATCH_BYTES}"
         )
-    if any(batch[i][0] > batch[i + 1][0] for i in range(len(batch) - 1)):
+    stamps = [timestamp for timestamp, _ in batch]
+    if stamps != sorted(stamps):
         raise InvalidParameterException(
             "Log events in a single PutLogEvents request must be in chronological order."
         )

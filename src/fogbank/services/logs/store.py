@@ -106,6 +106,7 @@ _STREAM_COLUMNS = (
     "stream_id, group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms,"
     " stored_bytes, upload_seq"
 )
+_STREAM_COLUMNS_OF_S = ", ".join(f"s.{name.strip()}" for name in _STREAM_COLUMNS.split(","))
 _EVENT_COLUMNS = "event_id, stream_id, timestamp_ms, ingestion_ms, message"
 
 
@@ -210,6 +211,18 @@ class LogsStore:
         )
         return _stream(rows[0]) if rows else None
 
+    def stream_for_put(self, region: str, group_name: str,
+                       stream_name: str) -> tuple[LogStream, int | None] | None:
+        """The stream and its group's retention (days) in one look-up, for PutLogEvents;
+        ``None`` when either is missing."""
+        rows = self.db.query(
+            f"SELECT {_STREAM_COLUMNS_OF_S}, g.retention_days FROM log_groups g"
+            " JOIN log_streams s ON s.group_id = g.group_id"
+            " WHERE g.region = ? AND g.name = ? AND s.name = ?",
+            (region, group_name, stream_name),
+        )
+        return (_stream(rows[0][:-1]), rows[0][-1]) if rows else None
+
     def delete_stream(self, stream_id: int) -> None:
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM log_streams WHERE stream_id = ?", (stream_id,))
@@ -245,19 +258,18 @@ class LogsStore:
             )
             first_ms = min((ts for ts, _ in events), default=None)
             last_ms = max((ts for ts, _ in events), default=None)
-            size = sum(len(msg.encode()) for _, msg in events)
-            conn.execute(
+            size = sum(len(msg) if msg.isascii() else len(msg.encode())
+                       for _, msg in events)
+            row = conn.execute(
                 "UPDATE log_streams SET"
                 " first_event_ms = CASE WHEN first_event_ms IS NULL OR ? < first_event_ms"
                 "   THEN ? ELSE first_event_ms END,"
                 " last_event_ms = CASE WHEN last_event_ms IS NULL OR ? > last_event_ms"
                 "   THEN ? ELSE last_event_ms END,"
                 " last_ingestion_ms = ?, stored_bytes = stored_bytes + ?,"
-                " upload_seq = upload_seq + 1 WHERE stream_id = ?",
+                " upload_seq = upload_seq + 1 WHERE stream_id = ? RETURNING upload_seq",
                 (first_ms, first_ms, last_ms, last_ms, ingestion_ms, size, stream.stream_id),
-            )
-            row = conn.execute("SELECT upload_seq FROM log_streams WHERE stream_id = ?",
-                               (stream.stream_id,)).fetchone()
+            ).fetchone()
         return int(row[0])
 
     def stream_events(self, stream_id: int, *, after: Position = START, before: Position = END,

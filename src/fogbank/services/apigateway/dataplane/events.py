@@ -4,6 +4,7 @@ APIs asking for 1.0) and 2.0 (HTTP APIs)."""
 from __future__ import annotations
 
 import base64
+import functools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,12 +27,17 @@ _TEXT_TYPES = (
 
 def request_time(epoch_s: float) -> str:
     """``27/Nov/2026:20:40:31 +0000`` — the CLF time API Gateway puts in request contexts."""
+    return _request_time(int(epoch_s))
+
+
+@functools.lru_cache(maxsize=4)
+def _request_time(epoch_s: int) -> str:  # requests of one second share it
     t = time.gmtime(epoch_s)
     day = f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}"
     return f"{day}:{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RequestFacts:
     """Per-request values shared by event builders, computed once."""
 
@@ -86,6 +92,8 @@ def encode_body(body: bytes, as_binary: bool) -> tuple[str | None, bool]:
 
 
 def _multi_headers(request: HttpRequest) -> dict[str, list[str]]:
+    if not request.multi_headers:
+        return {name: [value] for name, value in request.headers.items()}
     multi = {name: list(values) for name, values in request.multi_headers.items()}
     for name, value in request.headers.items():
         multi.setdefault(name, [value])
@@ -94,6 +102,8 @@ def _multi_headers(request: HttpRequest) -> dict[str, list[str]]:
 
 def _query_multi(request: HttpRequest) -> dict[str, list[str]]:
     multi: dict[str, list[str]] = {}
+    if not request.query_string:
+        return multi
     for name, value in request.query_pairs():
         multi.setdefault(name, []).append(value)
     return multi
@@ -193,11 +203,17 @@ def v2_event(
     """Payload format 2.0 (``APIGatewayProxyEventV2``)."""
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    for name, values in _multi_headers(request).items():
-        if name == "cookie":
-            cookies.extend(c.strip() for v in values for c in v.split(";") if c.strip())
-        else:
-            headers[name] = ",".join(values)
+    if request.multi_headers:
+        for name, values in _multi_headers(request).items():
+            if name == "cookie":
+                cookies.extend(c.strip() for v in values for c in v.split(";") if c.strip())
+            else:
+                headers[name] = ",".join(values)
+    else:  # one value per header (the usual request): no lists to build and join
+        headers = dict(request.headers)
+        cookie = headers.pop("cookie", None)
+        if cookie is not None:
+            cookies = [c.strip() for c in cookie.split(";") if c.strip()]
     for name, value in _forwarding_headers(request).items():
         headers.setdefault(name, value)
     query = _query_multi(request)

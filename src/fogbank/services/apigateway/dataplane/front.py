@@ -249,9 +249,11 @@ class ApiFront:
         served = match.served
         api = served.api
         http_api = api.kind == "HTTP"
+        request_id = self.ctx.ids.uuid()
         facts = RequestFacts(
-            request_id=self.ctx.ids.uuid(),
-            extended_request_id=_extended_id(self.ctx.ids.uuid()),
+            request_id=request_id,
+            # from the same random bits (one id source call per request, not two)
+            extended_request_id=_extended_id(request_id),
             epoch_s=self.ctx.clock.now(),
             account_id=self.ctx.account_id,
             api_id=api.api_id,

@@ -17,6 +17,9 @@ from fogbank.services.base import InternalClient
 
 log = logging.getLogger("fogbank.apigateway")
 
+# json.dumps(..., separators=(",", ":")) without building an encoder on every request
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
 Outcome = Literal["ok", "function_error", "timeout", "throttled", "missing", "failed"]
 
 
@@ -30,7 +33,7 @@ class InvokeResult:
 async def invoke_function(
     client: InternalClient, function_arn: str, event: dict[str, Any]
 ) -> InvokeResult:
-    payload = json.dumps(event, separators=(",", ":")).encode()
+    payload = _COMPACT.encode(event).encode()
     try:
         result = await client.call(
             "lambda", "Invoke", {"FunctionName": function_arn, "Payload": payload}

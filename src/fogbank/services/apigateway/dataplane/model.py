@@ -13,6 +13,7 @@ read-only mappings, built fresh from the stores — never a store or a live reco
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,8 +61,8 @@ class IntegrationDefinition:
     timeout_ms: int = 29000
     mock: MockResponse | None = None
 
-    @property
-    def function_arn(self) -> str | None:
+    @functools.cached_property
+    def function_arn(self) -> str | None:  # read on every request: parsed once
         return function_arn_of(self.uri)
 
 
@@ -80,8 +81,8 @@ class AuthorizerDefinition:
     issuers: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
 
-    @property
-    def function_arn(self) -> str | None:
+    @functools.cached_property
+    def function_arn(self) -> str | None:  # read on every request: parsed once
         return function_arn_of(self.uri)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -49,7 +49,11 @@ class StackRecord:
     change_set_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-ready view (shares the nested values: serialise it before changing the
+        record; ``dataclasses.asdict`` would deep-copy the whole stack on every save)."""
+        doc = dict(self.__dict__)
+        doc["resources"] = {key: dict(state.__dict__) for key, state in self.resources.items()}
+        return doc
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StackRecord:

@@ -8,11 +8,14 @@ execution environment, hands fogbank the environment's control socket and the re
 stdout/stderr pipe (``socket.send_fds``) and later reports the environment's exit status.
 
 An environment imports the handler once (init) and then serves invokes on its control socket:
-frames of ``!II`` (header length, body length) + JSON header + body bytes.
+frames of ``!II`` (header length, body length) + JSON header + body bytes in, replies of
+``!BBIQd`` (kind, flags, body length, max RSS KiB, init ms) + body bytes out (see
+``environment.py`` for the sentinel line that may end an invoke's output).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -20,11 +23,17 @@ import signal
 import socket
 import struct
 import sys
+import termios
 import time
 import traceback
 from typing import Any
 
 FRAME = struct.Struct("!II")
+REPLY = struct.Struct("!BBIQd")  # kind, flags, body length, max RSS KiB, init ms
+REPLY_INIT = 1
+REPLY_RESULT = 2
+FLAG_OK = 1
+SENTINEL_SENT = 2
 # Top-level packages the AWS Lambda Python runtime makes importable besides the stdlib.
 BUNDLED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 SIGNAL_TEXT: dict[int, str] = {
@@ -343,14 +352,15 @@ def environment_main(spec: dict[str, Any], ctrl: socket.socket) -> int:
     if init_error is not None:
         _log_error(init_error)
     _flush()
-    sentinel = spec["sentinel"].encode()
-    os.write(1, sentinel + b"\n")
-    _send(ctrl, {"op": "init", "init_ms": init_ms, "error": init_error is not None},
-          json.dumps(init_error).encode() if init_error else b"")
+    sentinel = spec["sentinel"].encode() + b"\n"
+    os.write(1, sentinel)
+    _reply(ctrl, REPLY_INIT, 0 if init_error else FLAG_OK, 0, init_ms,
+           json.dumps(init_error).encode() if init_error else b"")
     if init_error is not None:
         return 0
     import resource
 
+    getrusage, rusage_self = resource.getrusage, resource.RUSAGE_SELF
     while True:
         frame = _recv(reader)
         if frame is None:
@@ -359,9 +369,21 @@ def environment_main(spec: dict[str, Any], ctrl: socket.socket) -> int:
         request_filter.request_id = header["request_id"]
         ok, payload = _invoke(handler, spec, header, body)
         _flush()
-        os.write(1, sentinel + b"\n")
-        rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        _send(ctrl, {"op": "result", "ok": ok, "max_rss_kb": rss_kb}, payload)
+        flags = FLAG_OK if ok else 0
+        if _output_pending():  # fogbank has not read all of it yet: mark where it ends
+            os.write(1, sentinel)
+            flags |= SENTINEL_SENT
+        _reply(ctrl, REPLY_RESULT, flags, getrusage(rusage_self).ru_maxrss, 0.0, payload)
+
+
+def _output_pending() -> bool:
+    """Whether bytes written to stdout/stderr (one pipe) are still unread by fogbank; when
+    that cannot be told (fd 1 is no longer the pipe), say yes so a sentinel is written."""
+    try:
+        pending: int = struct.unpack("i", fcntl.ioctl(1, termios.FIONREAD, b"\0\0\0\0"))[0]
+        return pending != 0
+    except OSError:
+        return True
 
 
 def _prepare_process(spec: dict[str, Any]) -> None:
@@ -431,7 +453,7 @@ def _invoke(handler: Any, spec: dict[str, Any], header: dict[str, Any],
         _log_error(error)
         return False, json.dumps(error).encode()
     try:
-        return True, json.dumps(result, default=_decimal).encode()
+        return True, _RESULT_ENCODER.encode(result).encode()
     except (TypeError, ValueError) as exc:
         error = _fault("Runtime.MarshalError", f"Unable to marshal response: {exc}",
                        header["request_id"])
@@ -445,6 +467,10 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json.dumps(result, default=_decimal), without building an encoder on every invoke
+_RESULT_ENCODER = json.JSONEncoder(default=_decimal)
 
 
 def _error_result(exc: BaseException, request_id: str) -> dict[str, Any]:
@@ -478,9 +504,9 @@ def _flush() -> None:
             pass
 
 
-def _send(ctrl: socket.socket, header: dict[str, Any], body: bytes) -> None:
-    head = json.dumps(header).encode()
-    ctrl.sendall(FRAME.pack(len(head), len(body)) + head + body)
+def _reply(ctrl: socket.socket, kind: int, flags: int, max_rss_kb: int, init_ms: float,
+           body: bytes) -> None:
+    ctrl.sendall(REPLY.pack(kind, flags, len(body), max_rss_kb, init_ms) + body)
 
 
 def _recv(reader: Any) -> tuple[dict[str, Any], bytes] | None:

@@ -1,4 +1,12 @@
-"""One execution environment as fogbank sees it: a control stream and an output pipe."""
+"""One execution environment as fogbank sees it: a control stream and an output pipe.
+
+fogbank → environment: ``FRAME`` (header length, body length) + JSON header + payload.
+environment → fogbank: ``REPLY`` (kind, flags, body length, max RSS KiB, init ms) + body.
+After each invoke the environment flushes its output; if bytes it wrote are still in the
+pipe, it writes the sentinel line after them and says so (``SENTINEL_SENT``), and fogbank
+waits for the sentinel to cut the invoke's lines. If the pipe is empty, fogbank has already
+read every byte of the invoke, and cuts its lines at once (no sentinel, no extra wake-up: the
+common case of a handler that prints little)."""
 
 from __future__ import annotations
 
@@ -14,6 +22,11 @@ from typing import Any
 from fogbank.services.lambda_.runtime.zygote import Spawned
 
 FRAME = struct.Struct("!II")
+REPLY = struct.Struct("!BBIQd")  # kind, flags, body length, max RSS KiB, init ms
+REPLY_INIT = 1
+REPLY_RESULT = 2
+FLAG_OK = 1  # result: the handler returned; init: the handler loaded
+SENTINEL_SENT = 2  # the invoke's output ends with a sentinel line (wait for it)
 MAX_LINE_BYTES = 256 * 1024  # one log event at most (longer lines are truncated)
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
@@ -33,6 +46,71 @@ class RawResult:
     ok: bool
     payload: bytes
     max_rss_kb: int
+    sentinel: bool = True  # the output of the invoke ends at a sentinel line still to come
+
+
+class ControlChannel(asyncio.Protocol):
+    """fogbank's end of the control socket: writes invoke frames, parses replies (one
+    outstanding request at a time) without a stream reader's per-read coroutines."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._replies: list[tuple[int, int, int, float, bytes]] = []
+        self._waiter: asyncio.Future[None] | None = None
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        if buffer:
+            buffer += data
+        else:
+            buffer = bytearray(data)
+        offset = 0
+        size = len(buffer)
+        while size - offset >= REPLY.size:
+            kind, flags, body_len, rss_kb, init_ms = REPLY.unpack_from(buffer, offset)
+            end = offset + REPLY.size + body_len
+            if end > size:
+                break
+            self._replies.append((kind, flags, rss_kb, init_ms,
+                                  bytes(buffer[offset + REPLY.size:end])))
+            offset = end
+        self._buffer = buffer[offset:] if offset < size else bytearray()
+        if self._replies:
+            self._wake()
+
+    def eof_received(self) -> bool | None:
+        self.closed = True
+        self._wake()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def reply(self) -> tuple[int, int, int, float, bytes]:
+        while not self._replies:
+            if self.closed:
+                raise EnvironmentDied()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._replies.pop(0)
+
+    def send(self, data: bytes) -> None:
+        if self.closed or self.transport is None or self.transport.is_closing():
+            raise EnvironmentDied()
+        self.transport.write(data)
 
 
 class OutputCollector(asyncio.Protocol):
@@ -116,6 +194,14 @@ class OutputCollector(asyncio.Protocol):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
+    def cut(self) -> list[tuple[int, str]]:
+        """The lines of the invoke that just finished when no sentinel follows them: every
+        byte it wrote has been read already (an unfinished line counts as a line)."""
+        if not self._batches and not self._partial and not self._overflow:
+            lines, self._lines = self._lines, []
+            return lines
+        return self.drain()
+
     async def next_batch(self, timeout_s: float) -> list[tuple[int, str]]:
         """The lines of the invoke that just finished (waits for its sentinel)."""
         if not self._batches and not self.closed:
@@ -151,15 +237,14 @@ class ExecutionEnvironment:
     """A warm worker process of one function revision."""
 
     def __init__(self, spawned: Spawned, *, revision: str, log_stream_name: str,
-                 tmp_dir: str, collector: OutputCollector, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter, pipe: asyncio.BaseTransport) -> None:
+                 tmp_dir: str, collector: OutputCollector, control: ControlChannel,
+                 pipe: asyncio.BaseTransport) -> None:
         self.pid = spawned.pid
         self.revision = revision
         self.log_stream_name = log_stream_name
         self.tmp_dir = tmp_dir
         self.output = collector
-        self._reader = reader
-        self._writer = writer
+        self._control = control
         self._pipe = pipe
         self.last_used_s = 0.0
         self.killed_for: str | None = None  # "timeout" / "memory" when fogbank killed it
@@ -170,38 +255,35 @@ class ExecutionEnvironment:
                      tmp_dir: str, sentinel: bytes,
                      now_ms: Callable[[], int]) -> ExecutionEnvironment:
         loop = asyncio.get_running_loop()
-        reader, writer = await asyncio.open_unix_connection(sock=spawned.ctrl, limit=1 << 16)
+        _, control = await loop.create_unix_connection(ControlChannel, sock=spawned.ctrl)
         collector = OutputCollector(sentinel, now_ms)
         pipe, _ = await loop.connect_read_pipe(
             lambda: collector, os.fdopen(spawned.output_fd, "rb", buffering=0)
         )
         return cls(spawned, revision=revision, log_stream_name=log_stream_name,
-                   tmp_dir=tmp_dir, collector=collector, reader=reader, writer=writer,
-                   pipe=pipe)
+                   tmp_dir=tmp_dir, collector=collector, control=control, pipe=pipe)
 
     async def wait_init(self) -> InitResult:
-        header, body = await self._read_frame()
-        error = json.loads(body) if header.get("error") else None
-        return InitResult(float(header.get("init_ms", 0.0)), error)
+        kind, flags, _, init_ms, body = await self._reply()
+        error = json.loads(body) if not flags & FLAG_OK else None
+        return InitResult(init_ms, error)
 
-    async def invoke(self, header: dict[str, Any], payload: bytes) -> RawResult:
-        head = json.dumps(header).encode()
-        self._writer.write(FRAME.pack(len(head), len(payload)) + head + payload)
-        if len(payload) > 1 << 16:
-            await self._writer.drain()
-        result, body = await self._read_frame()
-        return RawResult(bool(result.get("ok")), body, int(result.get("max_rss_kb", 0)))
-
-    async def _read_frame(self) -> tuple[dict[str, Any], bytes]:
+    async def invoke(self, header: bytes, payload: bytes) -> RawResult:
+        """Run one invoke; ``header`` is the JSON header (see ``invoke_header``)."""
         try:
-            prefix = await self._reader.readexactly(FRAME.size)
-            head_len, body_len = FRAME.unpack(prefix)
-            header = json.loads(await self._reader.readexactly(head_len))
-            body = await self._reader.readexactly(body_len) if body_len else b""
-        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            self._control.send(FRAME.pack(len(header), len(payload)) + header + payload)
+        except EnvironmentDied:
             self.dead = True
-            raise EnvironmentDied() from exc
-        return header, body
+            raise
+        kind, flags, rss_kb, _, body = await self._reply()
+        return RawResult(bool(flags & FLAG_OK), body, rss_kb, bool(flags & SENTINEL_SENT))
+
+    async def _reply(self) -> tuple[int, int, int, float, bytes]:
+        try:
+            return await self._control.reply()
+        except EnvironmentDied:
+            self.dead = True
+            raise
 
     def rss_bytes(self) -> int:
         try:
@@ -245,5 +327,20 @@ class ExecutionEnvironment:
                     pass
 
     def close(self) -> None:
-        self._writer.close()
+        if self._control.transport is not None:
+            self._control.transport.close()
         self._pipe.close()
+
+
+def invoke_header(request_id: str, deadline_ms: int, invoked_arn: str,
+                  client_context: dict[str, Any] | None,
+                  identity: dict[str, Any] | None) -> bytes:
+    """The JSON header of an invoke frame (written by hand: it is on every invoke)."""
+    dumps = json.dumps
+    text = (f'{{"request_id":{dumps(request_id)},"deadline_ms":{int(deadline_ms)},'
+            f'"invoked_function_arn":{dumps(invoked_arn)}')
+    if client_context is not None:
+        text += f',"client_context":{dumps(client_context)}'
+    if identity is not None:
+        text += f',"identity":{dumps(identity)}'
+    return (text + "}").encode()

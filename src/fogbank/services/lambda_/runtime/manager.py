@@ -20,6 +20,7 @@ from fogbank.services.lambda_.runtime.environment import (
     ExecutionEnvironment,
     InitResult,
     RawResult,
+    invoke_header,
 )
 from fogbank.services.lambda_.runtime.interpreter import write_python_shims
 from fogbank.services.lambda_.runtime.spec import (
@@ -33,6 +34,10 @@ from fogbank.services.lambda_.runtime.zygote import Spawned, Zygote
 log = logging.getLogger("fogbank.lambda.runtime")
 
 MAX_RESPONSE_BYTES = 6291556
+# An idle environment is frozen once no invoke picked it up for this long: AWS freezes a
+# sandbox when its runtime asks for the next event and none is waiting, so back-to-back
+# invokes run without a freeze and thaw in between (two signals and two wake-ups each).
+FREEZE_AFTER_S = 0.01
 LogSink = Callable[[str, str, list[tuple[int, str]]], None]  # (group, stream, events)
 
 
@@ -43,24 +48,31 @@ class FunctionPool:
     busy: int = 0
 
 
-class MemoryWatch:
-    """Polls the environment's RSS while an invoke runs longer than ``first_s``."""
+class Watchdog:
+    """One timer per invoke: kills the environment when its time is up (``timeout``), and
+    from ``first_s`` into the invoke polls its RSS every ``every_s`` (``memory``)."""
 
-    def __init__(self, env: ExecutionEnvironment, limit_bytes: int, *, first_s: float = 0.05,
-                 every_s: float = 0.02) -> None:
+    def __init__(self, env: ExecutionEnvironment, limit_bytes: int, timeout_s: float, *,
+                 first_s: float = 0.05, every_s: float = 0.02) -> None:
         self._env = env
         self._limit_bytes = limit_bytes
         self._every_s = every_s
         self._loop = asyncio.get_running_loop()
-        self._handle = self._loop.call_later(first_s, self._check)
+        self._deadline = self._loop.time() + timeout_s
+        self._handle = self._loop.call_at(min(self._loop.time() + first_s, self._deadline),
+                                          self._check)
 
     def _check(self) -> None:
         if self._env.dead:
             return
+        now = self._loop.time()
+        if now >= self._deadline:
+            self._env.kill("timeout")
+            return
         if self._env.rss_bytes() > self._limit_bytes:
             self._env.kill("memory")
             return
-        self._handle = self._loop.call_later(self._every_s, self._check)
+        self._handle = self._loop.call_at(min(now + self._every_s, self._deadline), self._check)
 
     def cancel(self) -> None:
         self._handle.cancel()
@@ -72,7 +84,8 @@ class ExecutionManager:
 
     def __init__(self, *, state_dir: Path, clock: Any, ids: Any, log_sink: LogSink,
                  account_concurrency: int = 1000, idle_timeout_s: float = 600.0,
-                 init_timeout_s: float = 10.0, freeze_idle: bool = True) -> None:
+                 init_timeout_s: float = 10.0, freeze_idle: bool = True,
+                 freeze_after_s: float = FREEZE_AFTER_S) -> None:
         self.state_dir = state_dir
         self.clock = clock
         self.ids = ids
@@ -81,6 +94,10 @@ class ExecutionManager:
         self.idle_timeout_s = idle_timeout_s
         self.init_timeout_s = init_timeout_s
         self.freeze_idle = freeze_idle
+        self.freeze_after_s = freeze_after_s
+        # Idle environments not frozen yet → loop time they became idle.
+        self._unfrozen: dict[ExecutionEnvironment, float] = {}
+        self._freezer: asyncio.TimerHandle | None = None
         self.zygote_pycache = state_dir / "pycache"
         self.zygote = Zygote(pycache_dir=self.zygote_pycache)
         self.python_bin_dir = state_dir / "bin"
@@ -102,6 +119,9 @@ class ExecutionManager:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reaper
             self._reaper = None
+        if self._freezer is not None:
+            self._freezer.cancel()
+            self._freezer = None
         for name in {key[0] for key in self._pools}:
             self.retire(name)
         await self.zygote.stop()
@@ -176,7 +196,7 @@ class ExecutionManager:
             if not env.alive or self.zygote.exit_reason(env.pid).done():
                 self._dispose(env)
                 continue
-            if self.freeze_idle:
+            if self.freeze_idle and self._unfrozen.pop(env, None) is None:
                 env.thaw()
             return env
         return None
@@ -197,11 +217,15 @@ class ExecutionManager:
 
     async def _cold_invoke(self, spec: FunctionSpec, request: InvokeRequest) -> InvokeOutcome:
         env = await self._spawn(spec)
+        # AWS gives the Init phase 10 s; an init that needs longer is run again inside the
+        # invoke under the function's own timeout. We let the first init go on for that long
+        # instead of starting it over, so a slow init fails only past both limits.
+        init_budget_s = max(self.init_timeout_s, spec.timeout_s)
         try:
-            init = await asyncio.wait_for(env.wait_init(), self.init_timeout_s)
+            init = await asyncio.wait_for(env.wait_init(), init_budget_s)
         except TimeoutError:
             env.kill("timeout")
-            return await self._failed(env, spec, request, None, [], self.init_timeout_s, 0.0)
+            return await self._failed(env, spec, request, None, [], init_budget_s, 0.0)
         except EnvironmentDied:
             return await self._failed(env, spec, request, None, [], spec.timeout_s, 0.0)
         init_lines = await env.output.next_batch(1.0)
@@ -244,30 +268,22 @@ class ExecutionManager:
     async def _run(self, env: ExecutionEnvironment, spec: FunctionSpec, request: InvokeRequest,
                    init_ms: float | None, init_lines: list[tuple[int, str]]) -> InvokeOutcome:
         start_ms = self._now_ms()
-        header = {
-            "request_id": request.request_id,
-            # The environment measures remaining time on the real clock, whatever clock
-            # fogbank was given.
-            "deadline_ms": int(time.time() * 1000) + spec.timeout_s * 1000,
-            "invoked_function_arn": request.invoked_arn,
-            "client_context": request.client_context,
-            "identity": request.identity,
-        }
+        # The environment measures remaining time on the real clock, whatever clock fogbank
+        # was given.
+        header = invoke_header(request.request_id, int(time.time() * 1000) + spec.timeout_s * 1000,
+                               request.invoked_arn, request.client_context, request.identity)
         limit_bytes = spec.memory_mb * 1024 * 1024
-        watch = MemoryWatch(env, limit_bytes)
         started = time.perf_counter()
         raw: RawResult | None = None
-        # On timeout the environment is killed; the pending read then ends with
-        # EnvironmentDied and env.killed_for says why (a timer, not asyncio.wait_for: no task
-        # per invoke).
-        timer = asyncio.get_running_loop().call_later(spec.timeout_s, env.kill, "timeout")
+        # On timeout (or memory) the environment is killed; the pending read then ends with
+        # EnvironmentDied and env.killed_for says why.
+        watchdog = Watchdog(env, limit_bytes, spec.timeout_s)
         try:
             raw = await env.invoke(header, request.payload)
         except EnvironmentDied:
             pass
         finally:
-            timer.cancel()
-            watch.cancel()
+            watchdog.cancel()
         if env.killed_for == "timeout":  # the timer won a race with a late answer
             raw = None
         duration_ms = (time.perf_counter() - started) * 1000
@@ -277,7 +293,7 @@ class ExecutionManager:
         if raw is None:
             return await self._failed(env, spec, request, init_ms, init_lines, spec.timeout_s,
                                       duration_ms, start_ms)
-        lines = await env.output.next_batch(2.0)
+        lines = await env.output.next_batch(2.0) if raw.sentinel else env.output.cut()
         payload, function_error = raw.payload, None if raw.ok else "Unhandled"
         if len(payload) > MAX_RESPONSE_BYTES:
             payload, function_error = reports.fault_payload(
@@ -356,7 +372,7 @@ class ExecutionManager:
             self.log_sink(spec.log_group_name, env.log_stream_name, events)
         except Exception:  # logging must never fail an invoke
             log.exception("could not queue the logs of %s", spec.function_name)
-        return InvokeOutcome(b"", None, [text for _, text in events], env.log_stream_name,
+        return InvokeOutcome(b"", None, events, env.log_stream_name,
                              cold_start=init_ms is not None)
 
     def _release(self, env: ExecutionEnvironment, spec: FunctionSpec) -> None:
@@ -366,10 +382,28 @@ class ExecutionManager:
             return
         env.last_used_s = self.clock.monotonic()
         if self.freeze_idle:
-            env.freeze()
+            loop = asyncio.get_running_loop()
+            self._unfrozen[env] = loop.time()
+            if self._freezer is None:
+                self._freezer = loop.call_later(self.freeze_after_s, self._freeze_idle)
         pool.idle.append(env)
 
+    def _freeze_idle(self) -> None:
+        """Freeze the environments idle for ``freeze_after_s``; come back for the others."""
+        self._freezer = None
+        loop = asyncio.get_running_loop()
+        cutoff = loop.time() - self.freeze_after_s
+        for env, since in list(self._unfrozen.items()):
+            if since <= cutoff:
+                del self._unfrozen[env]
+                if not env.dead:
+                    env.freeze()
+        if self._unfrozen:
+            due = min(self._unfrozen.values()) + self.freeze_after_s
+            self._freezer = loop.call_at(due, self._freeze_idle)
+
     def _dispose(self, env: ExecutionEnvironment) -> None:
+        self._unfrozen.pop(env, None)
         if self.zygote.exit_reason(env.pid).done():
             env.dead = True  # already gone and reaped: its pid may belong to someone else now
         if not env.dead:

@@ -98,9 +98,13 @@ class InvokeOutcome:
 
     payload: bytes
     function_error: str | None
-    log_lines: list[str]
+    log_events: list[tuple[int, str]]  # (timestamp ms, line)
     log_stream_name: str
     cold_start: bool = False
+
+    @property
+    def log_lines(self) -> list[str]:
+        return [text for _, text in self.log_events]
 
 
 class Throttled(Exception):

@@ -25,6 +25,48 @@ class ZygoteError(Exception):
 
 
 @dataclass
+class Launched:
+    """A zygote process started ahead of its ``Zygote`` (see ``launch``)."""
+
+    process: subprocess.Popen[bytes]
+    sock: socket.socket
+
+    def discard(self) -> None:
+        """Close the channel: the zygote then exits by itself."""
+        self.sock.close()
+
+
+def launch(pycache_dir: Path | None) -> Launched:
+    """Start ``bootstrap.py zygote`` now, without an event loop: ``fogbank up`` does this
+    first thing so the zygote imports boto3 while the cloud starts, and hands the process
+    to the Lambda provider (``Zygote.adopt``)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+    if pycache_dir is not None:
+        env["FOGBANK_PYCACHE_PREFIX"] = str(pycache_dir.resolve())
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-I", str(BOOTSTRAP), "zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, start_new_session=True,
+        )
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    ours.setblocking(False)
+    return Launched(process, ours)
+
+
+def pycache_dir_for(lambda_state_dir: Path) -> Path:
+    """Where the Lambda provider whose state is in ``lambda_state_dir`` keeps environments'
+    bytecode (the zygote's ``FOGBANK_PYCACHE_PREFIX``, made absolute by ``launch``:
+    environments run in their code's directory)."""
+    return lambda_state_dir / "runtime" / "pycache"
+
+
+@dataclass
 class Spawned:
     """A freshly forked environment: its pid, control socket and output pipe."""
 
@@ -51,6 +93,7 @@ class Zygote:
         # One sender at a time: concurrent sock_sendall calls on one non-blocking socket
         # replace each other's writer callback when the buffer is full, losing requests.
         self._sending: asyncio.Lock | None = None
+        self._adopted: Launched | None = None
 
     @property
     def alive(self) -> bool:
@@ -64,22 +107,21 @@ class Zygote:
                 return
             await self._launch()
 
+    def adopt(self, launched: Launched) -> None:
+        """Use a process started by ``launch`` instead of starting one (at the next start)."""
+        if self._adopted is not None:
+            self._adopted.discard()
+        self._adopted = launched
+
     async def _launch(self) -> None:
         loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
-        if self.pycache_dir is not None:
-            env["FOGBANK_PYCACHE_PREFIX"] = str(self.pycache_dir)
-        try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-I", str(BOOTSTRAP), "zygote", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, start_new_session=True,
-            )
-        finally:
-            theirs.close()
-        ours.setblocking(False)
-        self._sock = ours
+        launched, self._adopted = self._adopted, None
+        if launched is None or launched.process.poll() is not None:
+            if launched is not None:
+                launched.discard()
+            launched = launch(self.pycache_dir)
+        self._process = launched.process
+        self._sock = ours = launched.sock
         self._ready = loop.create_future()
         loop.add_reader(ours.fileno(), self._on_readable)
         try:
@@ -192,6 +234,9 @@ class Zygote:
     async def stop(self) -> None:
         """Close the channel (the zygote then kills its environments and exits); pending
         spawns fail with ZygoteError."""
+        if self._adopted is not None:  # started early but never used
+            self._adopted.discard()
+            self._adopted = None
         error = ZygoteError("the Lambda runtime zygote stopped")
         for future in self._spawns.values():
             if not future.done():
