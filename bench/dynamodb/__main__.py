@@ -50,7 +50,10 @@ partitions × 1,000 sort keys) by BatchWriteItem over one keep-alive connection.
   revisions = 3,153,600 items (~170 bytes). Run at fraction F of the year (the first F × 17,520
   half-hours, all lines and revisions), written by 4 worker processes started together, each a
   contiguous slice of half-hours as BatchWriteItem of 25 over one keep-alive connection (raw
-  HTTP, bodies built by the worker; UnprocessedItems resent), bounded by S s. items/s = items ÷
+  HTTP; every request body encoded and SigV4-signed by the worker before the clock starts, as
+  wrk's are — signing with botocore costs ~1 ms of client CPU per call, which the 4 clients
+  would otherwise take from the server's 2 CPUs; the workers start on a ready/go handshake;
+  UnprocessedItems resent), bounded by S s. items/s = items ÷
   the slowest worker's time; the full-size time is 3,153,600 ÷ that rate (a linear
   extrapolation: it assumes the rate stays flat as the table grows 20×, which favours every
   server). RSS is the server's process tree (`/proc/PID/statm`) right after the load.
@@ -60,6 +63,10 @@ partitions × 1,000 sort keys) by BatchWriteItem over one keep-alive connection.
   — what the < 5 ms target is read as) and without a limit (the first 1 MB page; skipped when
   the 100-item page already takes over 500 ms). A server whose seed load stopped at its budget
   is queried on what it holds.
+- **Server CPU**: user + system CPU time of the server's process tree (`/proc/PID/stat`) over
+  each recorded wrk run and over the seed load, divided by the requests (items) served: the
+  figure least disturbed by other work on the machine. 15,000 GetItem/s needs ≤ 66.7 µs per
+  request on one core; the 3-minute meter-year needs ≤ 57 µs per item.
 - Between wrk runs the harness waits (at most 20 s) until the server's process tree uses under
   10 % of a CPU, so work it still does for requests wrk abandoned is not charged to the next
   step.

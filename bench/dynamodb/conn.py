@@ -127,3 +127,28 @@ def wait_until_ready(port: int, deadline_s: float, interval_s: float = 0.05) -> 
         time.sleep(interval_s)
     raise BenchError(f"127.0.0.1:{port} did not answer ListTables within {deadline_s:g} s "
                      f"(last: {last})")
+
+
+def write_prepared(connection: DynamoConnection, prepared: Prepared, deadline: float,
+                   backoff_s: float = 0.01) -> int:
+    """``write_all`` for a BatchWriteItem encoded and signed in advance: sent as it is; what
+    comes back unprocessed (or a retryable error) goes through ``write_all``."""
+    try:
+        answer = connection.send(prepared)
+    except DynamoError as error:
+        if error.code not in RETRYABLE or time.monotonic() > deadline:
+            raise
+        time.sleep(backoff_s)
+        return 1 + write_all(connection, Call("BatchWriteItem", _body(prepared)), deadline,
+                             backoff_s)
+    unprocessed = answer.get("UnprocessedItems") or {}
+    if not any(unprocessed.values()):
+        return 0
+    time.sleep(backoff_s)
+    return 1 + write_all(connection, Call("BatchWriteItem", {"RequestItems": unprocessed}),
+                         deadline, backoff_s)
+
+
+def _body(prepared: Prepared) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(prepared.payload)
+    return decoded

@@ -72,6 +72,14 @@ METRICS: tuple[Metric, ...] = (
            reader_at("seed", "queries", "page100", "p50_ms"), "ms", "< 5 ms", lambda v: v < 5),
     Metric("month query p50, first 1 MB page", reader_at("seed", "queries", "page1mb", "p50_ms"),
            "ms"),
+    Metric("server CPU per GetItem", _wrk("GetItem", "server_cpu_us_per_op"), "us",
+           "≤ 66.7 µs (15,000/s on one core)", lambda v: v <= 1e6 / 15_000),
+    Metric("server CPU per PutItem", _wrk("PutItem", "server_cpu_us_per_op"), "us"),
+    Metric("server CPU per UpdateItem", _wrk("UpdateItem", "server_cpu_us_per_op"), "us"),
+    Metric("server CPU per Query page", _wrk("Query", "server_cpu_us_per_op"), "us",
+           "≤ 1,000 µs (1,000/s on one core)", lambda v: v <= 1_000),
+    Metric("server CPU per seed item", reader_at("seed", "server_cpu_us_per_op"), "us",
+           "≤ 57 µs (3.15 M in 3 min on one core)", lambda v: v <= 180e6 / FULL_SEED_ITEMS),
     Metric("start → answers ListTables", reader_at("ready_s"), "s"),
     Metric("preload 20,000 items (1 conn) items/s", reader_at("preload", "items_per_s"), "ops/s",
            higher_is_better=True),
@@ -94,6 +102,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:,.0f}"
     if unit == "MiB":
         return f"{value:.0f} MiB"
+    if unit == "us":
+        return f"{value:,.0f} µs" if value >= 100 else f"{value:.1f} µs"
     return f"{value:.2f} ms" if value < 100 else f"{value:,.0f} ms"
 
 

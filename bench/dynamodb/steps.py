@@ -132,6 +132,20 @@ def run_wrk_script(port: int, script: Path, connections: int, duration_s: float)
     return result
 
 
+def server_pids(server: DynamoServer) -> list[int]:
+    """The server's process tree (empty when it runs in no process of ours)."""
+    if server.process is None:
+        return []
+    return [server.process.pid, *descendants(server.process.pid)]
+
+
+def _cpu_figures(cpu_s: float, count: int, elapsed_s: float) -> dict[str, float | None]:
+    """Server CPU time (user + system of its process tree) per request and CPUs it used: far
+    less sensitive to other load on the machine than throughput (None without requests)."""
+    return {"server_cpu_us_per_op": round(cpu_s * 1e6 / count, 1) if count else None,
+            "server_cpus": round(cpu_s / elapsed_s, 2) if elapsed_s else None}
+
+
 def replayed_load(server: DynamoServer, workdir: Path, settings: Settings) -> dict[str, Any]:
     """For each operation: a short unrecorded warm-up, then one recorded wrk run."""
     results: dict[str, Any] = {}
@@ -145,8 +159,13 @@ def replayed_load(server: DynamoServer, workdir: Path, settings: Settings) -> di
         server.check_alive()
         if server.process is not None:
             wait_until_idle(server.process.pid)
+        pids = server_pids(server)
+        cpu_before = _cpu_s(pids)
         results[operation] = run_wrk_script(server.port, script, settings.connections,
                                             settings.duration_s)
+        results[operation].update(_cpu_figures(_cpu_s(pids) - cpu_before,
+                                               results[operation]["requests"],
+                                               settings.duration_s))
         server.check_alive()
         if server.process is not None:
             results[operation]["idle_wait_s"] = wait_until_idle(server.process.pid)
@@ -155,18 +174,32 @@ def replayed_load(server: DynamoServer, workdir: Path, settings: Settings) -> di
 
 def _workers(mode: str, port: int, count: int, seconds: float,
              extra: list[str]) -> list[dict[str, Any]]:
-    """Run ``count`` worker processes starting together; their JSON results."""
+    """Run ``count`` worker processes starting together; their JSON results. ``load`` workers
+    prepare their requests first and start on a ready/go handshake; ``boto3`` workers start at
+    a shared wall-clock instant."""
     start_at = time.time() + WORKER_START_DELAY_S
+    handshake = mode == "load"
     processes = [subprocess.Popen(
         [sys.executable, "-m", "bench.dynamodb.worker", mode, "--port", str(port),
          "--start-at", f"{start_at:.3f}", "--seconds", f"{seconds:g}",
          "--worker", str(index), "--workers", str(count), *extra],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE if handshake else subprocess.DEVNULL)
         for index in range(count)]
     results: list[dict[str, Any]] = []
     try:
+        if handshake:
+            for process in processes:
+                assert process.stdout is not None and process.stdin is not None
+                line = process.stdout.readline()  # bounded: the worker exits on any failure
+                if line.strip() != "ready":
+                    raise BenchError(f"{mode} worker did not get ready: {line.strip()!r}")
+            for process in processes:
+                assert process.stdin is not None
+                process.stdin.write("go\n")
+                process.stdin.flush()
         for process in processes:
-            out, err = process.communicate(timeout=WORKER_START_DELAY_S + seconds + 120)
+            out, err = process.communicate(timeout=WORKER_START_DELAY_S + seconds + 300)
             if process.returncode != 0:
                 raise BenchError(f"{mode} worker failed (exit {process.returncode}): "
                                  f"{err.strip()[-800:]}")
@@ -196,12 +229,16 @@ def seed_budget_s(server: DynamoServer, settings: Settings) -> float:
 
 
 def seed_load(server: DynamoServer, settings: Settings) -> dict[str, Any]:
+    pids = server_pids(server)
+    cpu_before = _cpu_s(pids)
     results = _workers("load", server.port, settings.seed_workers, seed_budget_s(server, settings),
                        ["--fraction", f"{settings.seed_fraction:g}"])
+    cpu_s = _cpu_s(pids) - cpu_before  # includes the workers' preparation (server idle)
     items = sum(r["items"] for r in results)
     seconds = max(r["seconds"] for r in results)
     rss_mb, processes = tree_rss_mb(server.process.pid) if server.process else (0.0, 0)
     return {"items": items, "seconds": seconds, "items_per_s": round(items / seconds, 1),
+            **_cpu_figures(cpu_s, items, seconds),
             "complete": all(r["complete"] for r in results),
             "retries": sum(r["retries"] for r in results),
             "rss_mb_after": round(rss_mb, 1), "rss_processes": processes}

@@ -4,7 +4,8 @@ Each waits for a shared wall-clock start instant (so N processes run at once), w
 or its budget ends, and prints one JSON line with what it did.
 
 - ``load``: BatchWriteItem of this worker's slice of the seed data (raw keep-alive HTTP, 25 items
-  per call, UnprocessedItems resent).
+  per call, UnprocessedItems resent), every request encoded and signed before the clock starts;
+  the harness starts the workers together with a ready/go handshake on their stdin/stdout.
 - ``boto3``: GetItem through a boto3 client (no retries) in a loop for ``--seconds``.
 """
 
@@ -16,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from bench.dynamodb.conn import DynamoConnection, write_all
+from bench.dynamodb.conn import DynamoConnection, write_prepared
 from bench.dynamodb.wire import batch_write_calls
 from bench.dynamodb.workload import (
     ITEMS_TABLE,
@@ -40,22 +41,30 @@ def _wait_for(start_at: float) -> None:
 
 def run_load(port: int, fraction: float, worker: int, workers: int, start_at: float,
              budget_s: float) -> dict[str, Any]:
+    """Encode and sign every BatchWriteItem of this worker's slice first (as wrk's requests are
+    built before it runs), say ``ready``, wait for ``go`` on stdin (or ``start_at`` when stdin
+    is a terminal), then send them; the clock covers only the sending."""
     start, stop = worker_slice(seed_half_hours(fraction), worker, workers)
-    calls = list(batch_write_calls(SEED_TABLE, seed_items(start, stop)))
     connection = DynamoConnection(port)
-    _wait_for(start_at)
+    prepared = [(connection.prepare(call), len(call.body["RequestItems"][SEED_TABLE]))
+                for call in batch_write_calls(SEED_TABLE, seed_items(start, stop))]
+    if sys.stdin.isatty():
+        _wait_for(start_at)
+    else:
+        print("ready", flush=True)
+        sys.stdin.readline()
     began = time.monotonic()
     deadline = began + budget_s
     written = retries = 0
-    for call in calls:
+    for request, count in prepared:
         if time.monotonic() > deadline:
             break
-        retries += write_all(connection, call, deadline)
-        written += len(call.body["RequestItems"][SEED_TABLE])
+        retries += write_prepared(connection, request, deadline)
+        written += count
     elapsed = time.monotonic() - began
     connection.close()
     return {"items": written, "seconds": round(elapsed, 3), "retries": retries,
-            "complete": written == sum(len(c.body["RequestItems"][SEED_TABLE]) for c in calls)}
+            "complete": written == sum(count for _, count in prepared)}
 
 
 def run_boto3(port: int, seconds: float, start_at: float) -> dict[str, Any]:

@@ -149,3 +149,50 @@ def test_item_size(item, size) -> None:
 
 def test_400kb_item_boundary_is_countable() -> None:
     assert item_size_bytes({"p": {"S": "x" * (400 * 1024 - 1)}}) == 400 * 1024
+
+
+# -- the write path's fused validation and size (validate_item_sized) ----------------------
+
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+from fogbank.services.dynamodb import types as _types  # noqa: E402
+
+
+@given(_st.decimals(allow_nan=False, allow_infinity=False, places=None)
+       .filter(lambda d: abs(d) < _Decimal("1e30") and (d == 0 or abs(d) > _Decimal("1e-30")))
+       .map(lambda d: format(d, "f")))
+def test_canonical_numbers_take_the_short_cut_with_the_same_answer(text: str) -> None:
+    try:
+        slow: str | Exception = _types.format_number(_types.parse_number(text))
+    except Exception as error:  # noqa: BLE001 - the same error is expected
+        slow = error
+    try:
+        fast: str | Exception = _types.normalize_number(text)
+    except Exception as error:  # noqa: BLE001
+        fast = error
+    if isinstance(slow, Exception):
+        assert type(fast) is type(slow) and str(fast) == str(slow)
+    else:
+        assert fast == slow
+
+
+def test_validate_item_sized_agrees_with_validate_then_size() -> None:
+    import copy
+    item = {"pk": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"x": {"N": "2"}}},
+            "é": {"S": "ü"}, "b": {"B": b"xx"}, "ns": {"NS": ["1", "2.50"]},
+            "null": {"NULL": True}}
+    slow = copy.deepcopy(item)
+    _types.validate_item(slow)
+    assert _types.validate_item_sized(item) == _types.item_size_bytes(slow)
+    assert item == slow and item["n"] == {"N": "1.5"}
+    for bad in ({"a": {}}, {"a": {"S": 1}}, {"a": {"N": "x"}}, {"a": {"S": "x", "N": "1"}}):
+        errors = []
+        for check in (_types.validate_item, _types.validate_item_sized):
+            try:
+                check(copy.deepcopy(bad))
+            except Exception as error:  # noqa: BLE001
+                errors.append((type(error), str(error)))
+        assert len(errors) == 2 and errors[0] == errors[1]

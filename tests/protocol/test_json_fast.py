@@ -42,3 +42,21 @@ def test_wrong_types_raise(document):
         InputCompiler().compile(shape)(document)
     with pytest.raises(ShapeTypeError):
         from_json(document, shape)
+
+
+def test_documents_needing_no_conversion_come_back_as_they_are_and_are_never_changed():
+    import copy
+    shape = _input("BatchWriteItem")
+    plain = {"RequestItems": {"t": [{"PutRequest": {"Item": {
+        "pk": {"S": "k"}, "n": {"N": "1"}, "l": {"L": [{"S": "x"}, {"BOOL": True}]}}}}]}}
+    assert InputCompiler().compile(shape)(plain) is plain
+    mixed = {"RequestItems": {"t": [
+        {"PutRequest": {"Item": {"pk": {"S": "k"}}}},
+        {"PutRequest": {"Item": {"pk": {"S": "k2"}, "b": {"B": "aGk="}, "z": None}}},
+        {"DeleteRequest": {"Key": {"pk": {"S": "k3"}}}, "Unknown": 1}]},
+        "ReturnConsumedCapacity": "TOTAL"}
+    before = copy.deepcopy(mixed)
+    converted = InputCompiler().compile(shape)(mixed)
+    assert mixed == before  # the document itself is untouched
+    assert converted == from_json(before, shape)
+    assert converted["RequestItems"]["t"][1]["PutRequest"]["Item"]["b"] == {"B": b"hi"}

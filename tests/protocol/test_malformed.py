@@ -35,6 +35,17 @@ def test_bad_blob_in_json(layer: ProtocolLayer) -> None:
     assert error_of(layer, "dynamodb", request).error_code == "SerializationException"
 
 
+def test_lone_surrogate_escape_in_json(layer: ProtocolLayer) -> None:
+    """json.loads accepts "\\ud800" alone; no UTF-8 text can hold it, so AWS refuses it."""
+    def put(name: bytes) -> HttpRequest:
+        return HttpRequest("POST", "/", headers={"x-amz-target": "DynamoDB_20120810.PutItem"},
+                           body=b'{"TableName": "t", "Item": {"k": {"S": "' + name + b'"}}}')
+
+    assert error_of(layer, "dynamodb", put(rb"\ud800")).error_code == "SerializationException"
+    operation, params = layer.parse_request("dynamodb", put(rb"\ud83d\ude00"))
+    assert params["Item"]["k"]["S"] == "\U0001f600"  # a pair is one character
+
+
 def test_unknown_target(layer: ProtocolLayer) -> None:
     request = HttpRequest("POST", "/", headers={"x-amz-target": "Logs_20140328.NoSuchThing"},
                           body=b"{}")

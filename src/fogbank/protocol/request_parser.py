@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -137,7 +138,7 @@ class RequestParser:
         shape, convert = json_input
         body = request.body
         try:
-            document = json.loads(body) if body.strip() else {}
+            document = load_json(body) if body.strip() else {}
         except (ValueError, UnicodeDecodeError) as exc:
             raise malformed_error("json", f"Malformed JSON body: {exc}") from None
         if shape is None or convert is None:
@@ -277,7 +278,7 @@ class RequestParser:
     def _decode_document(body: bytes, shape: Shape, protocol: str) -> Any:
         if protocol == "rest-json":
             try:
-                document = json.loads(body)
+                document = load_json(body)
             except (ValueError, UnicodeDecodeError) as exc:
                 raise malformed_error("json", f"Malformed JSON body: {exc}") from None
             try:
@@ -325,3 +326,18 @@ def unknown_rest_operation(service: str, protocol: str, method: str, path: str
     return CommonServiceError("UnknownOperationException",
                               f"Unknown operation {method} {path} for service {service}",
                               status=404)
+
+
+# A \uD800-\uDFFF escape: json.loads accepts one without its pair, which no UTF-8 text holds.
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def load_json(body: bytes) -> Any:
+    """``json.loads``, refusing a lone surrogate escape as AWS's parsers do (a ValueError)."""
+    document = json.loads(body)
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            json.dumps(document, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds an unpaired UTF-16 surrogate") from None
+    return document

@@ -64,9 +64,11 @@ class ReceiveStream:
 StreamsBody = Callable[[HttpRequest], bool]
 
 
-async def read_request(scope: Scope, receive: Any, *,
-                       stream_body: StreamsBody | None = None) -> HttpRequest:
-    raw_headers = scope["headers"]
+def request_from_head(method: str, path: str, query_string: str,
+                      raw_headers: list[tuple[bytes, bytes]], *, scheme: str = "http",
+                      client: tuple[str, int] | None = None) -> HttpRequest:
+    """An ``HttpRequest`` (body not read yet) from the parts of a request head: header names
+    lower-cased, repeated headers joined (``multi_headers`` keeps every value)."""
     headers = {raw_name.decode("latin-1").lower(): raw_value.decode("latin-1")
                for raw_name, raw_value in raw_headers}
     multi: dict[str, list[str]] = {}
@@ -81,20 +83,21 @@ async def read_request(scope: Scope, receive: Any, *,
                 headers[name] = headers[name] + joiner + value
             else:
                 headers[name] = value
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else scope["path"]
     if "?" in path:  # some servers leave the query in raw_path
         path = path.split("?", 1)[0]
-    client = scope.get("client") or ("127.0.0.1", 0)
-    request = HttpRequest(
-        method=scope["method"],
-        path=path,
-        query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers,
-        multi_headers=multi,
-        scheme=scope.get("scheme", "http"),
-        client_ip=client[0] if client else "127.0.0.1",
-    )
+    return HttpRequest(method=method, path=path, query_string=query_string, headers=headers,
+                       multi_headers=multi, scheme=scheme,
+                       client_ip=client[0] if client else "127.0.0.1")
+
+
+async def read_request(scope: Scope, receive: Any, *,
+                       stream_body: StreamsBody | None = None) -> HttpRequest:
+    raw_path = scope.get("raw_path")
+    request = request_from_head(
+        scope["method"], raw_path.decode("latin-1") if raw_path else scope["path"],
+        scope.get("query_string", b"").decode("latin-1"), scope["headers"],
+        scheme=scope.get("scheme", "http"), client=scope.get("client") or ("127.0.0.1", 0))
+    headers = request.headers
     if stream_body is not None and stream_body(request):
         request.body_stream = ReceiveStream(receive)
         return request
@@ -119,7 +122,7 @@ async def read_request(scope: Scope, receive: Any, *,
     return request
 
 
-def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+def wire_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """Encode headers for the wire. Last-resort guard: a header that HTTP/1.1 cannot carry
     (not latin-1, a non-token name, CR/LF/NUL in the value) is dropped and logged — services
     must reject such headers themselves; this only keeps the connection answering."""
@@ -136,6 +139,9 @@ def _raw_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
         else:
             log.error("dropped a response header HTTP cannot carry: %r: %r", name, value)
     return raw
+
+
+_raw_headers = wire_headers  # the name it had before the edge's buffered path shared it
 
 
 _GOOD_NAME = "good"
@@ -186,7 +192,7 @@ async def accept(scope: Scope, receive: Any, send: Any,
 
 
 async def send_response(send: Any, response: HttpResponse, *, head_only: bool = False) -> None:
-    raw_headers = _raw_headers(response.headers)
+    raw_headers = wire_headers(response.headers)
     body_file = response.body_file
     length = body_file.length if body_file is not None else len(response.body)
     if head_only:  # a HEAD answer tells the length of what GET would send (S3 HeadObject)

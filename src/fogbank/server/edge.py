@@ -9,6 +9,7 @@ from typing import Any
 from fogbank import __version__
 from fogbank.core.errors import InternalFailure, ServiceError, status_of
 from fogbank.protocol import (
+    default_layer,
     detect_service,
     parse_request,
     region_of,
@@ -17,16 +18,25 @@ from fogbank.protocol import (
     serialize_result,
 )
 from fogbank.protocol.http import HttpRequest, HttpResponse
+from fogbank.protocol.json_fast import ACCEPTS_ENCODED_JSON, EncodedJson
 from fogbank.server.asgi import accept, send_response
 from fogbank.services.base import HttpRoute, RequestContext
 
 log = logging.getLogger("fogbank.edge")
 
 HEALTH_PATH = "/_fogbank/health"
+# Remembered (target, credential scope, path, host) → (service, region) of detect_service.
+DETECTED_CACHE_SIZE = 1024
 
 
 class EdgeApp:
-    """ASGI app: HTTP request → (service, operation, params) → provider → HTTP response."""
+    """ASGI app: HTTP request → (service, operation, params) → provider → HTTP response.
+
+    ``handle`` is also called directly, without ASGI, by the edge's HTTP protocol for API
+    calls whose body it has buffered itself (``handles_buffered_requests``; see
+    ``fogbank.server.http_protocol``)."""
+
+    handles_buffered_requests = True
 
     def __init__(self, cloud: Any) -> None:
         self.cloud = cloud
@@ -34,6 +44,8 @@ class EdgeApp:
         self._too_large = _plain_error(413, "RequestEntityTooLarge", "Request body is too large")
         self._routes: list[HttpRoute] = []
         self._routes_of = -1  # how many providers were built when the routes were collected
+        self._detected: dict[tuple[str, str, str, str], tuple[str, str | None]] = {}
+        self._json_content_types: dict[str, str] = {}
 
     @property
     def routes(self) -> list[HttpRoute]:
@@ -81,14 +93,14 @@ class EdgeApp:
             log.exception("edge route failed for %s %s", request.method, request.path)
             return _plain_error(500, "InternalFailure", "fogbank failed to handle the request")
         try:
-            service = detect_service(request)
+            service, region = self._detect(request)
         except ServiceError as error:
             return _plain_error(status_of(error), error.error_code, error.message, request_id)
         try:
             provider = await self.dispatcher.ready(service)
         except ServiceError as error:
             return _plain_error(status_of(error), error.error_code, error.message, request_id)
-        response = await self._api(request, request_id, service, provider)
+        response = await self._api(request, request_id, service, provider, region)
         # Providers may add to every answer of theirs (S3: CORS headers, 206/304 statuses).
         finish = getattr(provider, "finish_response", None)
         if finish is not None:
@@ -98,8 +110,27 @@ class EdgeApp:
                 log.exception("finishing the %s response failed", service)
         return response
 
+    def _detect(self, request: HttpRequest) -> tuple[str, str | None]:
+        """``(detect_service, region_of)`` of a request; for signed JSON-protocol calls the
+        answer is remembered by target, credential scope, path and host, which decide it."""
+        headers = request.headers
+        target = headers.get("x-amz-target")
+        authorization = headers.get("authorization")
+        if target is None or authorization is None:
+            return detect_service(request), region_of(request)
+        comma = authorization.find(",")
+        key = (target, authorization[:comma] if comma >= 0 else authorization, request.path,
+               headers.get("host", ""))
+        known = self._detected.get(key)
+        if known is None:
+            known = (detect_service(request), region_of(request))
+            if len(self._detected) >= DETECTED_CACHE_SIZE:
+                self._detected.clear()
+            self._detected[key] = known
+        return known
+
     async def _api(self, request: HttpRequest, request_id: str, service: str,
-                   provider: Any) -> HttpResponse:
+                   provider: Any, region: str | None = None) -> HttpResponse:
         operation: str | None = None
         protocol: str | None = None
         try:
@@ -116,12 +147,24 @@ class EdgeApp:
             ctx = RequestContext(
                 service=service,
                 operation=operation,
-                region=region_of(request) or self.cloud.config.region,
+                region=region or self.cloud.config.region,
                 account_id=self.cloud.config.account_id,
                 request_id=request_id,
                 headers=request.headers,
             )
-            result = await self.dispatcher.dispatch(ctx, params)
+            if protocol != "json":
+                result = await self.dispatcher.dispatch(ctx, params)
+                return serialize_result(service, operation, result, request_id,
+                                        protocol=protocol)
+            accepts = ACCEPTS_ENCODED_JSON.set(True)
+            try:
+                result = await self.dispatcher.dispatch(ctx, params)
+            finally:
+                ACCEPTS_ENCODED_JSON.reset(accepts)
+            if result.__class__ is EncodedJson:
+                return HttpResponse(200, [("x-amzn-RequestId", request_id),
+                                          ("Content-Type", self._json_content_type(service))],
+                                    result.body)
             return serialize_result(service, operation, result, request_id, protocol=protocol)
         except ServiceError as error:
             return _serialize_error(service, operation, error, request_id, protocol)
@@ -129,6 +172,13 @@ class EdgeApp:
             log.exception("edge failed on %s %s", service, operation)
             return _serialize_error(service, operation, InternalFailure(str(exc)), request_id,
                                     protocol)
+
+    def _json_content_type(self, service: str) -> str:
+        known = self._json_content_types.get(service)
+        if known is None:
+            version = default_layer().model(service).metadata.get("jsonVersion", "1.0")
+            known = self._json_content_types[service] = f"application/x-amz-json-{version}"
+        return known
 
     async def _special(self, request: HttpRequest) -> HttpResponse | None:
         """Non-API endpoints: health, execute-api by host, service-owned HTTP routes."""

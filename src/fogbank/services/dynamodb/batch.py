@@ -16,7 +16,7 @@ from fogbank.services.dynamodb.common import DynamoBase, check_item_size
 from fogbank.services.dynamodb.errors import ValidationException
 from fogbank.services.dynamodb.model import Item, KeyBytes, TableMeta
 from fogbank.services.dynamodb.store import Deltas
-from fogbank.services.dynamodb.types import item_size_bytes, validate_item
+from fogbank.services.dynamodb.types import item_size_bytes, validate_item, validate_item_sized
 
 MAX_GET_KEYS = 100
 MAX_WRITE_REQUESTS = 25
@@ -26,6 +26,20 @@ MAX_GET_BYTES = 16 * 1024 * 1024
 def check_unique(keys: list[KeyBytes]) -> None:
     if len(set(keys)) != len(keys):
         raise ValidationException("Provided list of item keys contains duplicates")
+
+
+def _by_table(writes: list[tuple[TableMeta, KeyBytes, Item | None, int]]
+              ) -> list[tuple[TableMeta, list[tuple[KeyBytes, Item | None, int]]]]:
+    """The writes grouped by table, tables in the order they first appear."""
+    groups: dict[str, tuple[TableMeta, list[tuple[KeyBytes, Item | None, int]]]] = {}
+    for table, key, item, size in writes:
+        groups.setdefault(table.name, (table, []))[1].append((key, item, size))
+    return list(groups.values())
+
+
+def _charge(units: dict[str, float], table_name: str, written_bytes: int) -> None:
+    """Write units of one request (deletes are charged by the old item's size)."""
+    units[table_name] = units.get(table_name, 0.0) + max(1, -(-written_bytes // 1024))
 
 
 class BatchOperations(DynamoBase):
@@ -114,10 +128,9 @@ class BatchOperations(DynamoBase):
                         "satisfy constraint: Member must not be null")
                 if put is not None:
                     item = put.get("Item") or {}
-                    validate_item(item)
+                    size = validate_item_sized(item)
                     key = table.key_from_item(item)
                     table.check_index_keys(item)
-                    size = item_size_bytes(item)
                     check_item_size(size)
                     writes.append((table, key, item, size))
                 else:
@@ -130,14 +143,21 @@ class BatchOperations(DynamoBase):
         units: dict[str, float] = {}
         deltas: Deltas = {}
         with self.db.transaction() as conn:
-            for table, key, item, size in writes:
-                # Index entries and stream records need the old item; otherwise its size will do.
-                old, old_size = self.store.get_sized(table, key, conn) \
-                    if table.indexes or table.stream_arn else (None, None)
-                old_size = self.store.write(conn, table, key, old, item, size_bytes=size,
-                                            now_s=now_s, old_size=old_size, deltas=deltas)
-                written = size or old_size or 1  # deletes are charged by the old item's size
-                units[table.name] = units.get(table.name, 0.0) + max(1, -(-written // 1024))
+            for table, batch in _by_table(writes):
+                if table.indexes or table.stream_arn or any(item is None for _, item, _ in batch):
+                    for key, item, size in batch:
+                        # Index entries and stream records need the old item; else its size.
+                        old, old_size = self.store.get_sized(table, key, conn) \
+                            if table.indexes or table.stream_arn else (None, None)
+                        old_size = self.store.write(conn, table, key, old, item, size_bytes=size,
+                                                    now_s=now_s, old_size=old_size,
+                                                    deltas=deltas)
+                        _charge(units, table.name, size or old_size or 1)
+                else:  # puts only, nothing derived: one lookup, one executemany
+                    puts = [(key, item, size) for key, item, size in batch if item is not None]
+                    self.store.put_many(conn, table, puts, deltas)
+                    for _key, _item, size in puts:
+                        _charge(units, table.name, size)
             self.store.flush_stats(conn, deltas)
         out: dict[str, Any] = {"UnprocessedItems": {}}
         if return_consumed_capacity in ("TOTAL", "INDEXES"):

@@ -1,5 +1,8 @@
 """Items as compact JSON bytes for the items table.
 
+Items are kept in their wire form, so GetItem, Query and Scan may send stored bytes as they are
+(``wire_json``) to a caller that takes encoded results (see ``fogbank.protocol.json_fast``).
+
 Most items hold no binary values, so encoding is one ``json.dumps`` and decoding one
 ``json.loads``. Items with ``B``/``BS`` values are stored with a ``b`` prefix and their bytes
 as base64, converted by a walk that knows the AttributeValue shape (a map member named ``B``
@@ -63,3 +66,15 @@ def decode_items(raws: list[bytes]) -> list[Item]:
         return [decode_item(raw) for raw in raws]
     decoded: list[Item] = _loads(b"[" + b",".join(raws) + b"]")
     return decoded
+
+
+def wire_json(raw: bytes) -> bytes:
+    """The stored item as the JSON of its wire form: the stored text is that already (binary
+    values are base64 in both), once the binary marker is dropped."""
+    return raw[1:] if raw[:1] == _BINARY_PREFIX else raw
+
+
+def encode_json(document: Any) -> bytes:
+    """Compact UTF-8 JSON of a small result part (capacity, keys) spliced next to stored items;
+    the same form as ``encode_item``."""
+    return encode_item(document)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fogbank.protocol.json_fast import EncodedJson, accepts_encoded_json
 from fogbank.services.base import RequestContext, operation
 from fogbank.services.dynamodb import expressions as ex
 from fogbank.services.dynamodb import request_expressions as rx
+from fogbank.services.dynamodb.codec import encode_json, wire_json
 from fogbank.services.dynamodb.common import (
     DynamoBase,
     check_item_size,
@@ -20,7 +22,7 @@ from fogbank.services.dynamodb.common import (
 from fogbank.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
 from fogbank.services.dynamodb.expressions.projection import projection_of_paths
 from fogbank.services.dynamodb.model import Item, KeyBytes, TableMeta
-from fogbank.services.dynamodb.types import item_size_bytes, validate_item
+from fogbank.services.dynamodb.types import item_size_bytes, validate_item, validate_item_sized
 
 PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
 UPDATE_RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
@@ -95,10 +97,9 @@ class ItemOperations(DynamoBase):
                  return_item_collection_metrics: str | None = None,
                  **_: Any) -> dict[str, Any]:
         table = self.table(table_name)
-        validate_item(require(item, "item"))
+        size = validate_item_sized(require(item, "item"))
         key = table.key_from_item(item)
         table.check_index_keys(item)
-        size = item_size_bytes(item)
         check_item_size(size)
         returns = check_returns(return_values, return_values_on_condition_check_failure,
                                 PUT_RETURN_VALUES)
@@ -134,7 +135,8 @@ class ItemOperations(DynamoBase):
                  projection_expression: str | None = None,
                  expression_attribute_names: dict[str, str] | None = None,
                  attributes_to_get: list[str] | None = None, consistent_read: bool = False,
-                 return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
+                 return_consumed_capacity: str | None = None,
+                 **_: Any) -> dict[str, Any] | EncodedJson:
         table = self.table(table_name)
         key_bytes = table.key_from_request(require(key, "key"))
         projection = None
@@ -146,6 +148,9 @@ class ItemOperations(DynamoBase):
                               {"ProjectionExpression": projection_expression})
             projection = rx.projection(ectx, projection_expression, attributes_to_get)
             ectx.check_all_used()
+        if projection is None and accepts_encoded_json(ctx, "GetItem"):
+            return self._get_item_encoded(table, key_bytes, consistent_read,
+                                          return_consumed_capacity)
         found = self.store.get(table, key_bytes)
         out: dict[str, Any] = {}
         if found is not None:
@@ -157,6 +162,20 @@ class ItemOperations(DynamoBase):
             if capacity:
                 out["ConsumedCapacity"] = capacity
         return out
+
+    def _get_item_encoded(self, table: TableMeta, key_bytes: KeyBytes, consistent_read: bool,
+                          capacity_mode: str | None) -> EncodedJson:
+        """GetItem's answer for the edge: the stored item spliced in, never decoded."""
+        found = self.store.get_raw(table, key_bytes)
+        parts = [b'{"Item":', wire_json(found[0])] if found is not None else [b"{"]
+        if capacity_mode:
+            capacity = self.consumed(table, capacity_mode, read_bytes=found[1] if found else 0,
+                                     consistent=bool(consistent_read))
+            if capacity:
+                parts += [b',"ConsumedCapacity":' if found else b'"ConsumedCapacity":',
+                          encode_json(capacity)]
+        parts.append(b"}")
+        return EncodedJson(b"".join(parts))
 
     @operation("UpdateItem")
     def update_item(self, ctx: RequestContext, *, table_name: Any = None, key: Any = None,

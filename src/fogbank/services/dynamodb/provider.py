@@ -40,6 +40,12 @@ class DynamoDBProvider(PartiqlOperations, ItemOperations, QueryOperations, Batch
                        TransactionOperations, TtlOperations):
     """Amazon DynamoDB on SQLite (``dynamodb.db`` under the service's state directory).
 
+    Durability: every write (item, index entries, stream record, statistics) commits in one
+    SQLite transaction before the response is sent; the database runs in WAL mode with
+    ``synchronous=NORMAL`` (``fogbank.core.db``), which keeps every committed transaction
+    across a ``kill -9`` of fogbank (``tests/dynamodb/test_durability.py``) — only an OS crash
+    or power loss could lose the last commits. The speed work of 2026-11-28 changed no pragma.
+
     Deviations from AWS:
     - Tables and indexes are ACTIVE immediately (no CREATING/UPDATING phase); GSI backfill
       happens inside UpdateTable. ItemCount/TableSizeBytes are exact at every DescribeTable

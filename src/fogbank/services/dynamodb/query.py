@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fogbank.protocol.json_fast import EncodedJson, accepts_encoded_json
 from fogbank.services.base import RequestContext, operation
 from fogbank.services.dynamodb import expressions as ex
 from fogbank.services.dynamodb import request_expressions as rx
-from fogbank.services.dynamodb.codec import decode_items
+from fogbank.services.dynamodb.codec import decode_item, decode_items, encode_json, wire_json
 from fogbank.services.dynamodb.common import DynamoBase
 from fogbank.services.dynamodb.errors import ValidationException
 from fogbank.services.dynamodb.keys import encode_key_value, prefix_upper_bound
@@ -169,7 +170,7 @@ class QueryOperations(DynamoBase):
         return (*index_key, *table_key)
 
     def _page(self, plan: ReadPlan, rows: Iterator[Row], consistent: bool,
-              capacity_mode: str | None) -> dict[str, Any]:
+              capacity_mode: str | None, encoded: bool = False) -> dict[str, Any] | EncodedJson:
         table, index = plan.table, plan.index
         # Limit and the 1 MB page depend only on row sizes: find the page, then decode it.
         raws: list[bytes] = []
@@ -182,6 +183,9 @@ class QueryOperations(DynamoBase):
                     or read_bytes >= PAGE_LIMIT_BYTES:
                 stopped = True
                 break
+        if encoded and plan.filter is None and plan.projection is None \
+                and plan.select == "ALL_ATTRIBUTES" and index is None:
+            return self._encoded_page(plan, raws, stopped, read_bytes, consistent, capacity_mode)
         page = decode_items(raws)
         scanned = len(page)
         last: Item | None = page[-1] if page else None
@@ -213,6 +217,24 @@ class QueryOperations(DynamoBase):
                 out["ConsumedCapacity"] = capacity
         return out
 
+    def _encoded_page(self, plan: ReadPlan, raws: list[bytes], stopped: bool, read_bytes: int,
+                      consistent: bool, capacity_mode: str | None) -> EncodedJson:
+        """A page of whole table items for the edge: the stored items spliced in as they are
+        (only the last one is decoded, for the LastEvaluatedKey)."""
+        table = plan.table
+        count = str(len(raws)).encode()
+        parts = [b'{"Count":', count, b',"ScannedCount":', count, b',"Items":[',
+                 b",".join([wire_json(raw) for raw in raws]), b"]"]
+        if stopped and raws:
+            parts += [b',"LastEvaluatedKey":', encode_json(table.key_of(decode_item(raws[-1])))]
+        if capacity_mode:
+            capacity = self.consumed(table, capacity_mode, read_bytes=read_bytes,
+                                     consistent=consistent)
+            if capacity:
+                parts += [b',"ConsumedCapacity":', encode_json(capacity)]
+        parts.append(b"}")
+        return EncodedJson(b"".join(parts))
+
     # -- Query ----------------------------------------------------------------------------
 
     @operation("Query")
@@ -227,7 +249,8 @@ class QueryOperations(DynamoBase):
               expression_attribute_values: dict[str, Any] | None = None,
               limit: int | None = None, scan_index_forward: bool | None = None,
               exclusive_start_key: dict[str, Any] | None = None, consistent_read: bool = False,
-              return_consumed_capacity: str | None = None, **_: Any) -> dict[str, Any]:
+              return_consumed_capacity: str | None = None,
+              **_: Any) -> dict[str, Any] | EncodedJson:
         table = self.table(table_name)
         index = resolve_index(table, index_name)
         if index is not None and index.kind == "GSI" and consistent_read:
@@ -262,7 +285,8 @@ class QueryOperations(DynamoBase):
         start = self._start_key(plan, exclusive_start_key)
         forward = scan_index_forward is not False
         rows = self._query_rows(plan, key_condition, start, forward)
-        return self._page(plan, rows, bool(consistent_read), return_consumed_capacity)
+        return self._page(plan, rows, bool(consistent_read), return_consumed_capacity,
+                          accepts_encoded_json(ctx, "Query"))
 
     def _key_bytes(self, value: dict[str, Any], expected: str | None) -> bytes:
         if next(iter(value), None) != expected:
@@ -335,7 +359,7 @@ class QueryOperations(DynamoBase):
              limit: int | None = None, exclusive_start_key: dict[str, Any] | None = None,
              segment: int | None = None, total_segments: int | None = None,
              consistent_read: bool = False, return_consumed_capacity: str | None = None,
-             **_: Any) -> dict[str, Any]:
+             **_: Any) -> dict[str, Any] | EncodedJson:
         table = self.table(table_name)
         if segment is not None and total_segments is None:
             raise ValidationException("The TotalSegments parameter is required but was not "
@@ -367,7 +391,8 @@ class QueryOperations(DynamoBase):
         plan = self._plan(table, index_name, select, projection, filter_, limit)
         start = self._start_key(plan, exclusive_start_key)
         rows = self._scan_rows(plan, start, segment, total_segments)
-        return self._page(plan, rows, bool(consistent_read), return_consumed_capacity)
+        return self._page(plan, rows, bool(consistent_read), return_consumed_capacity,
+                          accepts_encoded_json(ctx, "Scan"))
 
     def _scan_rows(self, plan: ReadPlan, start: tuple[bytes, ...] | None, segment: int | None,
                    total_segments: int | None) -> Iterator[Row]:

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS ddb_tx_tokens (
 """
 
 DB_FILE_NAME = "dynamodb.db"
+_KEYS_PER_SELECT = 100  # range keys per ``rk IN (...)`` lookup
 Deltas = dict[int, list[int]]  # stats scope -> [item count delta, bytes delta]
 
 
@@ -163,6 +164,12 @@ class ItemStore:
         row = conn.execute(sql, args).fetchone()
         return decode_item(row[0]) if row else None
 
+    def get_raw(self, table: TableMeta, key: KeyBytes) -> tuple[bytes, int] | None:
+        """The stored (encoded) item and its size, not decoded."""
+        rows = self.db.query("SELECT item, size FROM ddb_items WHERE table_id = ? AND hk = ?"
+                             " AND rk = ?", (table.table_id, key[0], key[1]))
+        return (rows[0][0], int(rows[0][1])) if rows else None
+
     def get_sized(self, table: TableMeta, key: KeyBytes,
                   conn: sqlite3.Connection) -> tuple[Item | None, int | None]:
         """The item and its stored size (``(None, None)`` when absent)."""
@@ -230,6 +237,48 @@ class ItemStore:
                                   region=self.region, user_identity=user_identity)
             self.streams.append(conn, table.stream_arn, now_s, record)
         return old_size
+
+    def put_many(self, conn: sqlite3.Connection, table: TableMeta,
+                 puts: list[tuple[KeyBytes, Item, int]], deltas: Deltas) -> list[int | None]:
+        """Replace many items of a table without indexes or stream (BatchWriteItem): one
+        SELECT per partition key for the sizes of the items they replace, one ``executemany``
+        INSERT; returns the old sizes in order (None where there was no item). Keys must be
+        distinct; statistics go to ``deltas``."""
+        if table.indexes or table.stream_arn:
+            raise ValueError("put_many is for tables without indexes and streams")
+        by_hash: dict[bytes, list[bytes]] = {}
+        for (hk, rk), _item, _size in puts:
+            by_hash.setdefault(hk, []).append(rk)
+        old_sizes: dict[KeyBytes, int] = {}
+        for hk, range_keys in by_hash.items():
+            # One primary-key search per range key (``hk = ? AND rk IN (...)``; a row-value
+            # ``(hk, rk) IN (VALUES ...)`` would scan the table's rows instead).
+            for start in range(0, len(range_keys), _KEYS_PER_SELECT):
+                chunk = range_keys[start:start + _KEYS_PER_SELECT]
+                rows = conn.execute(
+                    "SELECT rk, size FROM ddb_items WHERE table_id = ? AND hk = ? AND rk IN"
+                    f" ({','.join('?' * len(chunk))})", (table.table_id, hk, *chunk)).fetchall()
+                for rk, size in rows:
+                    old_sizes[(hk, bytes(rk))] = int(size)
+        ttl = table.ttl_enabled and table.ttl_attribute
+        conn.executemany(
+            "INSERT INTO ddb_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(table_id, hk, rk)"
+            " DO UPDATE SET item = excluded.item, size = excluded.size,"
+            " expires = excluded.expires",
+            [(table.table_id, key[0], key[1], encode_item(item), size,
+              table.ttl_expiry(item) if ttl else None) for key, item, size in puts])
+        count = total = 0
+        olds: list[int | None] = []
+        for key, _item, size in puts:
+            old_size = old_sizes.get(key)
+            olds.append(old_size)
+            if old_size is None:
+                count += 1
+                total += size
+            else:
+                total += size - old_size
+        _add(deltas, table.table_id, count, total)
+        return olds
 
     # -- reads ----------------------------------------------------------------------------
 

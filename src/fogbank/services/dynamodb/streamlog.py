@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS ddb_stream_records (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, created_s REAL NOT NULL,
   record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ddb_stream_records_by_stream ON ddb_stream_records(stream_arn, seq);
+-- trim() runs every second (with the TTL sweep): without this index it scanned every record.
+CREATE INDEX IF NOT EXISTS ddb_stream_records_by_created ON ddb_stream_records(created_s);
 """
 
 

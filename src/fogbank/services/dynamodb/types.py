@@ -23,6 +23,10 @@ MAX_NESTING_DEPTH = 32
 _MAX_EXPONENT = 126  # magnitude must stay below 1E+126
 _MIN_EXPONENT = -130  # and at or above 1E-130
 _PLAIN_INTEGER = re.compile(r"-?[1-9][0-9]{0,37}|0")
+# Already in DynamoDB's canonical form (no exponent, no leading or trailing zeros, not "-0");
+# at most 38 characters, so within the precision and range limits too.
+_CANONICAL_NUMBER = re.compile(r"-?(?:[1-9][0-9]*(?:\.[0-9]*[1-9])?|0\.[0-9]*[1-9])")
+_CANONICAL_MAX_CHARS = 38
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _INVALID = "One or more parameter values were invalid: "
 _SET_NAMES = {"SS": "string", "NS": "number"}
@@ -85,6 +89,9 @@ def format_number(value: Decimal) -> str:
 
 def normalize_number(text: str) -> str:
     """"1.50" -> "1.5", "-0" -> "0", "1e2" -> "100"; AWS's errors for bad text or range."""
+    if text.__class__ is str and len(text) <= _CANONICAL_MAX_CHARS and (
+            _CANONICAL_NUMBER.fullmatch(text) or text == "0"):
+        return text
     if isinstance(text, str) and _PLAIN_INTEGER.fullmatch(text):
         return text
     return format_number(parse_number(text))
@@ -177,6 +184,30 @@ def validate_item(item: Item, *, where: str = "item") -> None:
         raise ValidationException(f"Supplied {where} is not a map of attribute values")
     for value in item.values():
         validate_value(value)
+
+
+def validate_item_sized(item: Item, *, where: str = "item") -> int:
+    """``validate_item`` and ``item_size_bytes`` in one walk (the write path's hot loop):
+    the same errors in the same order; strings and numbers at the top level are handled
+    inline, everything else by ``validate_value``/``value_size_bytes``."""
+    if not isinstance(item, dict):
+        raise ValidationException(f"Supplied {where} is not a map of attribute values")
+    size = 0
+    for name, value in item.items():
+        size += len(name) if name.isascii() else len(name.encode("utf-8"))
+        if value.__class__ is dict and len(value) == 1:
+            ((kind, payload),) = value.items()
+            if kind == "S" and payload.__class__ is str:
+                size += len(payload) if payload.isascii() else len(payload.encode("utf-8"))
+                continue
+            if kind == "N" and payload.__class__ is str:
+                text = normalize_number(payload)
+                if text is not payload:
+                    value["N"] = text
+                size += number_size_bytes(text)
+                continue
+        size += value_size_bytes(validate_value(value))
+    return size
 
 
 # --- equality and ordering -------------------------------------------------------------------

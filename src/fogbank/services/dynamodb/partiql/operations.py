@@ -132,6 +132,7 @@ class PartiqlOperations(ItemOperations, QueryOperations, TransactionOperations):
             result = self.scan(ctx, filter_expression=filter_text,
                                expression_attribute_names=tr.names_or_none(),
                                expression_attribute_values=tr.values_or_none(), **common)
+        assert isinstance(result, dict)  # encoded answers go only to the operation dispatched
         out: dict[str, Any] = {"Items": result.get("Items", [])}
         if "LastEvaluatedKey" in result:
             out["LastEvaluatedKey"] = result["LastEvaluatedKey"]
@@ -214,6 +215,7 @@ class PartiqlOperations(ItemOperations, QueryOperations, TransactionOperations):
                     key = self._read_key(parsed, tr, table)
                     found = self.get_item(ctx, table_name=table.name, key=key,
                                           consistent_read=bool(entry.get("ConsistentRead")))
+                    assert isinstance(found, dict)  # ctx.operation is not GetItem here
                     response: dict[str, Any] = {"TableName": table.name}
                     if "Item" in found:
                         response["Item"] = found["Item"]
