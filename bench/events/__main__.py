@@ -4,6 +4,8 @@ and MiniStack side by side."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import shutil
 import signal
 import sys
@@ -24,6 +26,7 @@ from bench.venv import ensure_peer_venv
 
 BENCH_DIR = Path(__file__).resolve().parents[1]
 SERVER_NAMES = ("fogbank", "moto", "ministack")
+GROUPS = ("s3", "sqs", "sns", "wires")
 
 METHOD = """\
 Each server is started on a free loopback port, one after the other. fogbank (`fogbank up`) and
@@ -37,7 +40,10 @@ measured on the single operations only.
   query protocol — with a SigV4 header signed once (no server verifies signatures; four boto3
   processes would otherwise be the bottleneck on 2 CPUs: with boto3 every server measured
   ~300 S3 PUT/s);
-  rate = all calls ÷ the slowest worker's time; p50 is the median of the workers' p50s.
+  rate = all calls ÷ the slowest worker's time; p50 is the median of the workers' p50s;
+  server CPU per operation = the user + system CPU time of the server's process tree (from
+  `/proc`) over the run, including the workers' 2 s start delay, ÷ the calls (less noisy
+  than rates when other work shares the CPUs).
   S3: PutObject of new keys and GetObject of 16 pre-written keys, 1 KiB and 1 MiB bodies.
   SQS SendMessage: 200-byte bodies.
   SQS Receive+Delete: ReceiveMessage (up to 10, no wait) then DeleteMessageBatch of what came,
@@ -76,12 +82,21 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pipeline-messages", type=int, default=10_000)
     parser.add_argument("--venv", type=Path, default=BENCH_DIR / ".venv")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"comma-separated parts to run (default: {','.join(GROUPS)}); "
+                             "a partial run prints only, it does not rewrite the results")
     args = parser.parse_args(argv)
+    args.only = {name.strip().lower() for name in args.only.split(",") if name.strip()}
+    if not args.only <= set(GROUPS):
+        parser.error(f"--only takes {', '.join(GROUPS)}")
+    if args.only != set(GROUPS):
+        args.no_write = True
     args.seconds = min(max(args.seconds, 0.5), 30.0)
     return args
 
 
-def _measure(server: EventServer, settings: Settings, e2e: E2ESettings) -> dict[str, Any]:
+def _measure(server: EventServer, settings: Settings, e2e: E2ESettings,
+             only: set[str]) -> dict[str, Any]:
     result: dict[str, Any] = {"server": server.name, "version": server.version(),
                               "runs_functions": server.runs_functions}
     with tempfile.TemporaryDirectory(prefix=f"bench-events-{server.name}-") as scratch:
@@ -89,14 +104,17 @@ def _measure(server: EventServer, settings: Settings, e2e: E2ESettings) -> dict[
             endpoint = server.start(Path(scratch))
             result.update(server.details)
             result["ops"] = {}
+            settings = dataclasses.replace(settings, cpu_probe=server.cpu_seconds)
             for name, step in (("s3", measure_s3), ("sqs", measure_sqs), ("sns", measure_sns)):
+                if name not in only:
+                    continue
                 try:
                     result["ops"][name] = step(endpoint, settings)
                 except Exception as error:  # noqa: BLE001 - one service failing ends only it
                     result["ops"][name] = {"error": f"{type(error).__name__}: {error}"[:600]}
                 server.check_alive()
                 print(f"bench: {server.name} {name} done", flush=True)
-            if server.runs_functions:
+            if server.runs_functions and "wires" in only:
                 result["wires"] = measure_wires(endpoint, e2e)
         except Exception as error:  # noqa: BLE001 - reported, the other servers still run
             result["error"] = f"{type(error).__name__}: {error}"
@@ -132,11 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for server in servers:
             print(f"bench: measuring {server.name} …", flush=True)
-            run["results"].append(_measure(server, settings, e2e))
+            run["results"].append(_measure(server, settings, e2e, args.only))
     finally:
         for server in servers:
             server.stop()
     run["seconds"] = round(time.monotonic() - began, 1)
+    run["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
     report.print_table(run["results"])
     if not args.no_write:
         write_json(BENCH_DIR / "results-events.json", run)

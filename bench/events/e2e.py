@@ -80,7 +80,7 @@ def _count(dynamodb: Any, prefix: str) -> int:
                               "ExpressionAttributeValues": {":p": {"S": prefix}}}
     while True:
         page = dynamodb.scan(**kwargs)
-        total += page["Count"]
+        total += int(page["Count"])
         if "LastEvaluatedKey" not in page:
             return total
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -78,6 +78,30 @@ def _wires() -> list[Metric]:
 METRICS: tuple[Metric, ...] = (*_ops(), *_wires())
 
 
+def _cpu() -> list[Metric]:
+    """Server CPU time per operation of the single-operation runs."""
+    paths: list[tuple[str, tuple[str, ...]]] = []
+    for size in ("1KiB", "1MiB"):
+        for verb in ("put", "get"):
+            for procs in (1, 4):
+                paths.append((f"S3 {verb.upper()} {size}, {procs} proc",
+                              ("s3", f"{verb}_{size}_p{procs}")))
+    for procs in (1, 4):
+        paths.append((f"SQS SendMessage, {procs} proc", ("sqs", f"send_p{procs}")))
+    for depth in (0, 10_000, 30_000):
+        for procs in (1, 4):
+            paths.append((f"SQS Receive+Delete (per message), {depth:,} queued, {procs} proc",
+                          ("sqs", f"receive_{depth}_p{procs}")))
+    for procs in (1, 4):
+        paths.append((f"SNS Publish (→ 3 SQS queues), {procs} proc",
+                      ("sns", f"publish_p{procs}")))
+    return [Metric(label, reader_at("ops", *path, "server_cpu_ms"), "ms")
+            for label, path in paths]
+
+
+CPU_METRICS: tuple[Metric, ...] = tuple(_cpu())
+
+
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
@@ -107,6 +131,22 @@ def rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
         elif metric.meets is not None and mine is not None:
             met = "yes" if metric.meets(mine) else "NO"
         table.append([*row, metric.target, met])
+    return header, table
+
+
+def cpu_rows(results: list[Result]) -> tuple[list[str], list[list[str]]]:
+    """Server CPU ms per operation: figures and fogbank ÷ peer (below 1× is better)."""
+    by_name = {r["server"]: r for r in results}
+    peers = [p for p in PEERS if p in by_name and "fogbank" in by_name]
+    header = ["server CPU per operation", *(r["server"] for r in results),
+              *(f"fb/{p}" for p in peers)]
+    table: list[list[str]] = []
+    for metric in CPU_METRICS:
+        mine = metric.read(by_name["fogbank"]) if "fogbank" in by_name else None
+        table.append([metric.label,
+                      *(f"{v:.3f} ms" if (v := metric.read(r)) is not None else "—"
+                        for r in results),
+                      *(ratio(mine, metric.read(by_name[p])) for p in peers)])
     return header, table
 
 
@@ -144,23 +184,38 @@ def notes(results: list[Result]) -> list[str]:
 def print_table(results: list[Result]) -> None:
     header, table = rows(results)
     print(text_table(header, table))
+    header, table = cpu_rows(results)
+    print(text_table(header, table))
 
 
 def markdown(run: dict[str, Any], method: str) -> str:
     header, table = rows(run["results"])
+    cpu_header, cpu_table = cpu_rows(run["results"])
     box = run["machine"]
     return "\n".join([
         "# Event services — fogbank, moto (server mode) and MiniStack",
         "",
         f"Run {run['date']} on {box['nproc']} CPU(s), {box['cpu_model']}, Python "
         f"{box['python']}, Linux {box['kernel']}; 1-minute load average "
-        f"{box['loadavg_1m_at_start']} when the run started. Written by "
+        f"{box['loadavg_1m_at_start']} when the run started"
+        + (f" and {run['loadavg_1m_at_end']} when it ended"
+           if run.get("loadavg_1m_at_end") is not None else "")
+        + f" (the 2 CPUs are shared with other work: rates are noisy, the server CPU "
+        f"time per operation less so); {run.get('seconds', '?')} s in all. Written by "
         "`python -m bench.events`; rerun it to refresh this file.",
         "",
         markdown_table(header, table),
         "",
         "Ratios are fogbank ÷ peer (above 1× is better for rates, below 1× for times). "
         "\"≥ 3× moto\" is met when fogbank's rate is at least three times moto's in this run.",
+        "",
+        "## Server CPU time per operation",
+        "",
+        "User + system CPU of the server's whole process tree during each single-operation "
+        "run ÷ the calls it served (less sensitive than rates to other work on the machine; "
+        "below 1× is better for fogbank).",
+        "",
+        markdown_table(cpu_header, cpu_table),
         "",
         "## Servers and findings",
         "",

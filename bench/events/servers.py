@@ -13,6 +13,7 @@ Every process goes through :class:`bench.procs.ServerProcess`: stopped by PID, w
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -22,11 +23,12 @@ from bench.events.worker import client
 from bench.load import BenchError, wait_for_http
 from bench.package import package
 from bench.peers import Fogbank, _peer_env
-from bench.procs import ManagedServer, ServerProcess, free_port
+from bench.procs import ManagedServer, ServerProcess, descendants, free_port
 
 APP_DIR = Path(__file__).resolve().parent / "app"
 READY_DEADLINE_S = 90.0
 STACK_NAME = "bench-events"
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ARTIFACT_BUCKET = "bench-artifacts"
 
 
@@ -42,6 +44,23 @@ class EventServer(ManagedServer):
 
     def start(self, workdir: Path) -> str:
         raise NotImplementedError
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds used so far by the server and every process below it
+        (fogbank's Lambda workers, MiniStack's function processes)."""
+        if self.process is None:
+            return 0.0
+        return sum(_cpu_seconds(pid) for pid in [self.process.pid,
+                                                 *descendants(self.process.pid)])
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2:].split()  # after the command name
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 class FogbankEvents(EventServer):

@@ -74,7 +74,8 @@ def _loop(call: Callable[[int], int], seconds: float, count: int,
             break
         done += units
     elapsed = time.perf_counter() - began
-    result: dict[str, Any] = {"ops": done, "seconds": round(elapsed, 3), "errors": errors}
+    result: dict[str, Any] = {"ops": done, "seconds": round(elapsed, 3), "errors": errors,
+                              "ended_at": time.time()}
     if latencies_ms:
         result["p50_ms"] = round(percentile(latencies_ms, 0.5), 3)
         result["p99_ms"] = round(percentile(latencies_ms, 0.99), 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.parser.models import (
@@ -14,6 +15,7 @@ from aws_lambda_powertools.utilities.parser.models import (
 )
 
 from fogbank.core.errors import ServiceError
+from fogbank.services.sns import retry
 from tests.sns.harness import Cloudlet, run
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:worker"
@@ -316,6 +318,76 @@ def test_delivery_resumes_after_restart(cloud):
     assert cloud.sns.store.pending_deliveries() == []
 
 
+def test_inline_deliveries_write_no_outbox_row(cloud, monkeypatch):
+    """Queue subscriptions of a standard topic get their first attempt inline; only the
+    attempts that failed are written to the outbox (before Publish answers)."""
+    written: list[list[Any]] = []
+
+    async def scenario():
+        await cloud.sns.start()
+        topic = (await cloud.sns_call("CreateTopic", Name="inline"))["TopicArn"]
+        urls = []
+        for name in ("inline-a", "inline-b"):
+            url, arn = await cloud.queue(name)
+            urls.append(url)
+            await cloud.sns_call("Subscribe", TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                                 Attributes={"RawMessageDelivery": "true"})
+        for method in ("enqueue", "enqueue_owed"):
+            original = getattr(cloud.sns.store, method)
+
+            def recording(*args: Any, _original: Any = original) -> Any:
+                written.append(list(args[0]))
+                return _original(*args)
+
+            monkeypatch.setattr(cloud.sns.store, method, recording)
+        await cloud.sns_call("Publish", TopicArn=topic, Message="fast")
+        assert written == []
+        first = [await cloud.receive(url) for url in urls]
+        cloud.sqs.fail_next = 1  # the first queue fails once: that delivery is owed
+        await cloud.sns_call("Publish", TopicArn=topic, Message="owed")
+        owed = [(row[0], row[2]) for row in written[0]]
+        pending = [(d.subscription_arn, d.attempts) for d in cloud.sns.store.pending_deliveries()]
+        await cloud.settle()
+        second = [await cloud.receive(url) for url in urls]
+        await cloud.sns.stop()
+        return first, owed, pending, second
+
+    first, owed, pending, second = run(scenario())
+    assert [[m["Body"] for m in got] for got in first] == [["fast"], ["fast"]]
+    assert len(owed) == 1 and owed[0][1] == 1
+    assert pending in ([], [owed[0]])  # its immediate retry may already have run
+    assert [[m["Body"] for m in got] for got in second] == [["owed"], ["owed"]]
+    assert cloud.sns.store.pending_deliveries() == []
+
+
+def test_an_owed_inline_delivery_survives_a_restart(cloud):
+    async def publish_while_the_queue_fails():
+        await cloud.sns.start()
+        topic = (await cloud.sns_call("CreateTopic", Name="owed"))["TopicArn"]
+        url, arn = await cloud.queue("owed")
+        await cloud.sns_call("Subscribe", TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        cloud.sqs.fail_next = 10**6
+        published = await cloud.sns_call("Publish", TopicArn=topic, Message="owed")
+        await cloud.sns.stop()  # the process ends while the queue still fails
+        return url, published
+
+    url, published = run(publish_while_the_queue_fails())
+    cloud.sqs.fail_next = 0
+    cloud.new_sns()
+
+    async def after_restart():
+        await cloud.sns.start()
+        cloud.clock.advance(20)
+        messages = await cloud.receive(url)
+        await cloud.settle()
+        await cloud.sns.stop()
+        return messages
+
+    messages = run(after_restart())
+    assert [json.loads(m["Body"])["MessageId"] for m in messages] == [published["MessageId"]]
+    assert cloud.sns.store.pending_deliveries() == []
+
+
 def test_undeliverable_messages_go_to_the_dead_letter_queue(cloud):
     async def scenario():
         await cloud.sns.start()
@@ -373,7 +445,40 @@ def test_fifo_topics_take_only_sqs_subscriptions(cloud):
     assert caught.value.message == "Invalid parameter: Invalid protocol type: lambda"
 
 
-def test_retries_are_bounded_then_dropped_without_a_dead_letter_queue(cloud):
+def test_managed_retries_outlast_a_long_outage(cloud):
+    """A function throttled for ten minutes still gets the message (AWS keeps retrying
+    SQS/Lambda deliveries for ~23 days); the clock is the injected ManualClock."""
+
+    async def scenario():
+        await cloud.sns.start()
+        topic = (await cloud.sns_call("CreateTopic", Name="outage"))["TopicArn"]
+        await cloud.sns_call("Subscribe", TopicArn=topic, Protocol="lambda",
+                             Endpoint=FUNCTION_ARN)
+        cloud.lambda_.throttle_next = 10**9
+        await cloud.sns_call("Publish", TopicArn=topic, Message="patience")
+        for _ in range(30):  # ten minutes of failures, 20 s apart at most
+            await cloud.settle()
+            cloud.clock.advance(20)
+        await cloud.settle()
+        assert cloud.lambda_.events == []
+        assert len(cloud.sns.store.pending_deliveries()) == 1
+        failed = 10**9 - cloud.lambda_.throttle_next
+        cloud.lambda_.throttle_next = 0  # the function recovers
+        cloud.clock.advance(20)
+        await cloud.settle()
+        await cloud.sns.stop()
+        return failed
+
+    failed = run(scenario())
+    assert failed >= 30  # 3 immediate, 2 at 1 s, 10 backing off, then one per 20 s
+    assert len(cloud.lambda_.events) == 1
+    assert cloud.lambda_.events[0][1]["Records"][0]["Sns"]["Message"] == "patience"
+    assert cloud.sns.store.pending_deliveries() == []
+
+
+def test_exhausted_retries_are_dropped_without_a_dead_letter_queue(cloud, monkeypatch):
+    monkeypatch.setattr(retry, "MANAGED_POST_BACKOFF_RETRIES", 2)  # 17 retries in all
+
     async def scenario():
         await cloud.sns.start()
         topic = (await cloud.sns_call("CreateTopic", Name="flaky"))["TopicArn"]
@@ -381,7 +486,7 @@ def test_retries_are_bounded_then_dropped_without_a_dead_letter_queue(cloud):
                              Endpoint=FUNCTION_ARN)
         cloud.lambda_.throttle_next = 1000
         await cloud.sns_call("Publish", TopicArn=topic, Message="never")
-        for _ in range(12):
+        for _ in range(20):
             await cloud.settle()
             cloud.clock.advance(20)
         await cloud.settle()
@@ -389,8 +494,21 @@ def test_retries_are_bounded_then_dropped_without_a_dead_letter_queue(cloud):
 
     run(scenario())
     assert cloud.lambda_.events == []
-    assert cloud.lambda_.throttle_next == 1000 - 11  # first try + 10 retries
+    assert cloud.lambda_.throttle_next == 1000 - 18  # first try + 17 retries
     assert cloud.sns.store.pending_deliveries() == []
+
+
+def test_managed_retry_schedule_follows_aws() -> None:
+    delays = [retry.managed_delay_s(n) for n in range(1, 16)]
+    assert delays[:5] == [0.0, 0.0, 0.0, 1.0, 1.0]
+    backoff = delays[5:15]
+    assert backoff[0] == pytest.approx(1.0) and backoff[-1] == pytest.approx(20.0)
+    assert backoff == sorted(backoff)
+    assert retry.managed_delay_s(16) == retry.managed_delay_s(100_015) == 20.0
+    assert retry.managed_delay_s(100_016) is None
+    total_s = sum(retry.managed_delay_s(n) or 0.0 for n in range(1, 100_016))
+    assert 22.5 * 86400 < total_s < 23.5 * 86400  # "100,015 times, over 23 days"
+    assert retry.next_delay_s("sqs", 100_016, None) is None
 
 
 @pytest.mark.parametrize(("number", "message", "fragment"), [

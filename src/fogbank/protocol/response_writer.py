@@ -209,8 +209,8 @@ class ResponseWriter:
         sender = is_sender_fault(error)
         if protocol in ("json", "rest-json"):
             document: dict[str, Any] = {}
-            if protocol == "json":
-                document["__type"] = code
+            if protocol == "json":  # a service's errors may name their Smithy shape id
+                document["__type"] = getattr(error, "json_type", None) or code
             elif self.service == "lambda":
                 document["Type"] = "User" if sender else "Service"
             document["message"] = error.message

@@ -8,6 +8,7 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -28,6 +29,10 @@ from fogbank.services.s3.errors import (
 from fogbank.services.s3.spool import Spooled, spool
 from fogbank.services.s3.store import BodyFiles, Bucket, S3Store
 
+if TYPE_CHECKING:
+    from fogbank.services.s3.config.notifications import PendingEvent
+
+DIGEST_THREADS = 2
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 STORAGE_CLASSES = frozenset({
@@ -42,12 +47,19 @@ class S3Base:
     db: Database
     store: S3Store
     files: BodyFiles
+    digest_pool: ThreadPoolExecutor
 
     if TYPE_CHECKING:  # provided by BucketConfigOperations (fogbank.services.s3.config)
         async def notify_object_event(self, ctx: Any, bucket: str, event_name: str, *,
                                       key: str, size: int | None = None,
                                       etag: str | None = None,
                                       version_id: str | None = None) -> None: ...
+
+        def object_event(self, ctx: Any, bucket: str, event_name: str, *, key: str,
+                         size: int | None = None, etag: str | None = None,
+                         version_id: str | None = None) -> PendingEvent | None: ...
+
+        async def deliver_object_event(self, pending: PendingEvent | None) -> None: ...
 
         def forget_bucket_config(self, bucket: str) -> None: ...
 
@@ -62,6 +74,9 @@ class S3Base:
         self.db = Database(ctx.state_dir / "s3.db")
         self.store = S3Store(self.db)
         self.files = BodyFiles(ctx.state_dir)
+        # Digests of upload bodies run here while the event loop receives the next bytes.
+        self.digest_pool = ThreadPoolExecutor(max_workers=DIGEST_THREADS,
+                                              thread_name_prefix="fogbank-s3-digest")
 
     def require_bucket(self, name: str) -> Bucket:
         """The bucket ``name``; raises NoSuchBucket when it does not exist."""
@@ -96,7 +111,8 @@ class S3Base:
             "aws-chunked" in headers.get("content-encoding", "")
             or declared_sha.startswith("STREAMING-"))
         spooled = await spool(body, self.files.temp_path(self.new_file_name()), wanted,
-                              want_sha256=check_sha, chunked=chunked)
+                              want_sha256=check_sha, chunked=chunked,
+                              digest_pool=self.digest_pool)
         try:
             if check_sha and spooled.sha256_hex != declared_sha:
                 raise XAmzContentSHA256Mismatch(fields={

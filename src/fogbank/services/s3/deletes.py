@@ -36,28 +36,30 @@ class DeleteOperations(ObjectOperations):
                 raise InvalidArgument("Invalid version id specified",
                                       fields={"ArgumentName": "versionId",
                                               "ArgumentValue": version_id})
-            gone = self.store.delete_version(bucket.name, key, version_id)
+            event = self.object_event(ctx, bucket.name, "ObjectRemoved:Delete", key=key,
+                                      version_id=version_id)
+            gone = self.store.delete_version(bucket.name, key, version_id, event)
             if gone is None:
                 return {"VersionId": version_id}
             self.files.remove([gone.file])
-            await self.notify_object_event(ctx, bucket.name, "ObjectRemoved:Delete", key=key,
-                                           version_id=version_id)
+            await self.deliver_object_event(event)
             result: dict[str, Any] = {"VersionId": version_id}
             if gone.delete_marker:
                 result["DeleteMarker"] = True
             return result
         if not bucket.versioning:
-            gone = self.store.delete_version(bucket.name, key, NULL_VERSION)
+            event = self.object_event(ctx, bucket.name, "ObjectRemoved:Delete", key=key)
+            gone = self.store.delete_version(bucket.name, key, NULL_VERSION, event)
             if gone is not None:
                 self.files.remove([gone.file])
-                await self.notify_object_event(ctx, bucket.name, "ObjectRemoved:Delete",
-                                               key=key)
+                await self.deliver_object_event(event)
             return {}
         marker = ObjectVersion(bucket.name, key, self.next_version_id(bucket), True, True, 0,
                                "", self.now_s(), "STANDARD", None)
-        self.files.remove(self.store.put_version(marker))
-        await self.notify_object_event(ctx, bucket.name, "ObjectRemoved:DeleteMarkerCreated",
-                                       key=key, version_id=marker.version_id)
+        event = self.object_event(ctx, bucket.name, "ObjectRemoved:DeleteMarkerCreated",
+                                  key=key, version_id=marker.version_id)
+        self.files.remove(self.store.put_version(marker, event))
+        await self.deliver_object_event(event)
         return {"DeleteMarker": True, "VersionId": marker.version_id}
 
     @operation("DeleteObjects")

@@ -226,15 +226,16 @@ class MultipartOperations(ObjectOperations, S3Base):
                                   "ServerSideEncryption": "AES256"}
         result.update(checksum_members(obj))
         result.update(self.version_member(target, obj))
+        event = self.object_event(ctx, bucket, "ObjectCreated:CompleteMultipartUpload",
+                                  key=key, size=total, etag=bare_etag(etag),
+                                  version_id=self.event_version(target, obj))
         try:
-            obsolete = self.store.finish_upload(upload_id, obj, result)
+            obsolete = self.store.finish_upload(upload_id, obj, result, event)
         except LookupError:
             self.files.remove([file])
             raise NoSuchUpload(fields={"UploadId": upload_id}) from None
         self.files.remove(obsolete)
-        await self.notify_object_event(ctx, bucket, "ObjectCreated:CompleteMultipartUpload",
-                                       key=key, size=total, etag=bare_etag(etag),
-                                       version_id=self.event_version(target, obj))
+        await self.deliver_object_event(event)
         return result
 
     def _chosen_parts(self, upload: Upload, requested: list[dict[str, Any]]) -> list[Part]:

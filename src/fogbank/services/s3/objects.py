@@ -1,6 +1,7 @@
 """Object operations: PutObject, GetObject, HeadObject, CopyObject, DeleteObject(s) and
-object tagging. Writes spool the body, check it, rename it into place, commit the row, then
-notify; reads answer from the row and stream the body file."""
+object tagging. Writes spool the body, check it, rename it into place, commit the row with
+its notification outbox rows, then send those; reads answer from the row and stream the body
+file."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from fogbank.services.s3.conditions import (
     check_read_conditions,
     check_write_conditions,
 )
+from fogbank.services.s3.config.notifications import PendingEvent
 from fogbank.services.s3.errors import (
     InvalidArgument,
     InvalidObjectState,
@@ -110,19 +112,22 @@ class ObjectOperations(S3Base):
         tags = parse_tagging_header(params.get("tagging"), key)
         spooled = await self.receive_body(ctx, body, params)
         try:
-            check_write_conditions(self.store.latest(bucket, key),
-                                   if_match=params.get("if_match"),
-                                   if_none_match=params.get("if_none_match"))
+            if_match, if_none_match = params.get("if_match"), params.get("if_none_match")
+            if if_match is not None or if_none_match is not None:
+                check_write_conditions(self.store.latest(bucket, key), if_match=if_match,
+                                       if_none_match=if_none_match)
             attrs = content_attrs(params)
             attrs.update(_checksum_attrs(spooled))
+            version_id = self.next_version_id(target)
+            event = self.object_event(ctx, bucket, event_name, key=key, size=spooled.size,
+                                      etag=spooled.md5_hex,
+                                      version_id=version_id if target.versioning else None)
         except BaseException:
             spooled.discard()
             raise
         obj = self.commit_spooled(target, key, spooled, f'"{spooled.md5_hex}"', attrs,
-                                  storage_class, tags)
-        await self.notify_object_event(ctx, bucket, event_name, key=key,
-                                       size=obj.size, etag=bare_etag(obj.etag),
-                                       version_id=self.event_version(target, obj))
+                                  storage_class, tags, version_id=version_id, event=event)
+        await self.deliver_object_event(event)
         result: dict[str, Any] = {"ETag": obj.etag, "ServerSideEncryption": "AES256"}
         result.update(checksum_members(obj))
         result.update(self.version_member(target, obj))
@@ -130,13 +135,17 @@ class ObjectOperations(S3Base):
 
     def commit_spooled(self, bucket: Bucket, key: str, spooled: Spooled, etag: str,
                        attrs: dict[str, Any], storage_class: str,
-                       tags: dict[str, str]) -> ObjectVersion:
+                       tags: dict[str, str], *, version_id: str | None = None,
+                       event: PendingEvent | None = None) -> ObjectVersion:
+        """Move the spooled body into place and commit its version row (with ``event``'s
+        outbox rows in the same transaction)."""
         file = self.new_file_name()
         self.files.adopt(spooled.path, file)
-        obj = ObjectVersion(bucket.name, key, self.next_version_id(bucket), True, False,
-                            spooled.size, etag, self.now_s(), storage_class, file, attrs, tags)
+        obj = ObjectVersion(bucket.name, key, version_id or self.next_version_id(bucket),
+                            True, False, spooled.size, etag, self.now_s(), storage_class,
+                            file, attrs, tags)
         try:
-            replaced = self.store.put_version(obj)
+            replaced = self.store.put_version(obj, event)
         except BaseException:
             self.files.remove([file])
             raise
@@ -326,15 +335,16 @@ class ObjectOperations(S3Base):
         obj = ObjectVersion(bucket, key, self.next_version_id(target), True, False,
                             source.size, source.etag, self.now_s(), storage_class, file,
                             attrs, tags)
+        event = self.object_event(ctx, bucket, "ObjectCreated:Copy", key=key, size=obj.size,
+                                  etag=bare_etag(obj.etag),
+                                  version_id=self.event_version(target, obj))
         try:
-            replaced = self.store.put_version(obj)
+            replaced = self.store.put_version(obj, event)
         except BaseException:
             self.files.remove([file])
             raise
         self.files.remove(replaced)
-        await self.notify_object_event(ctx, bucket, "ObjectCreated:Copy", key=key,
-                                       size=obj.size, etag=bare_etag(obj.etag),
-                                       version_id=self.event_version(target, obj))
+        await self.deliver_object_event(event)
         copy_result: dict[str, Any] = {"ETag": obj.etag, "LastModified": obj.modified}
         copy_result.update(checksum_members(obj))
         result: dict[str, Any] = {"CopyObjectResult": copy_result,

@@ -48,9 +48,12 @@ class S3Provider(MultipartOperations, DeleteOperations, TaggingOperations, Resto
     - Unversioned re-creation of an existing bucket you own in us-east-1 answers 200 (AWS's
       legacy behaviour there); elsewhere BucketAlreadyOwnedByYou.
     - A bucket with multipart uploads in progress can be deleted (its uploads go with it).
-    - Durability matches the record store's: body files are written out to the kernel (not
-      fsync'd) before the row commits, and SQLite's WAL runs at synchronous=NORMAL, so a
-      write survives ``kill -9`` of fogbank, not a power loss or an OS crash.
+    - Durability matches the record store's: an acknowledged write survives ``kill -9`` of
+      fogbank (``tests/s3/test_kill_9.py``), not a power loss or an OS crash. Body bytes are
+      handed to the kernel with ``os.write`` as they arrive (never fsync'd), the file is
+      renamed into place, then the version row commits — in the same SQLite transaction as
+      the outbox rows of its event notifications — and only then is the write answered.
+      SQLite's WAL runs at synchronous=NORMAL.
     - CopyObject hard-links the source body (bodies never change) instead of copying bytes.
     - Browser-form POST uploads enforce the policy's expiration and content-length-range
       only; its other conditions and the signature are not checked.
@@ -63,6 +66,7 @@ class S3Provider(MultipartOperations, DeleteOperations, TaggingOperations, Resto
 
     async def stop(self) -> None:
         await super().stop()  # bucket configuration stops its notification delivery first
+        self.digest_pool.shutdown(wait=True)
         self.db.close()
 
     def object_response(self, bucket: str, key: str, request: HttpRequest

@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fogbank.core.db import Database
 
@@ -73,6 +73,13 @@ class ObjectVersion:
     attrs: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     row_id: int = 0
+
+
+class AlsoWrites(Protocol):
+    """Rows to write in the same transaction as an object change (its event's outbox
+    rows: ``fogbank.services.s3.config.notifications.PendingEvent``)."""
+
+    def write(self, conn: sqlite3.Connection) -> None: ...
 
 
 @dataclass
@@ -230,14 +237,21 @@ class S3Store:
                              (bucket, key, version_id))
         return _object(rows[0]) if rows else None
 
-    def put_version(self, obj: ObjectVersion) -> list[str | None]:
+    def put_version(self, obj: ObjectVersion, event: AlsoWrites | None = None
+                    ) -> list[str | None]:
         """Make ``obj`` the latest version of its key. A version with the same id (the
-        ``null`` version) is replaced; returns the body files no row names any more."""
+        ``null`` version) is replaced; returns the body files no row names any more.
+        ``event`` writes its rows in the same transaction."""
         with self.db.transaction() as conn:
-            return _put_version(conn, obj)
+            replaced = _put_version(conn, obj)
+            if event is not None:
+                event.write(conn)
+            return replaced
 
-    def delete_version(self, bucket: str, key: str, version_id: str) -> ObjectVersion | None:
-        """Remove one version for good; the next newest becomes the latest."""
+    def delete_version(self, bucket: str, key: str, version_id: str,
+                       event: AlsoWrites | None = None) -> ObjectVersion | None:
+        """Remove one version for good; the next newest becomes the latest. ``event``
+        writes its rows in the same transaction when a version was removed."""
         with self.db.transaction() as conn:
             rows = conn.execute(f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND "
                                 "key = ? AND version_id = ?", (bucket, key, version_id)
@@ -249,6 +263,8 @@ class S3Store:
             if gone.latest:
                 conn.execute("UPDATE objects SET latest = 1 WHERE id = (SELECT MAX(id) FROM "
                              "objects WHERE bucket = ? AND key = ?)", (bucket, key))
+            if event is not None:
+                event.write(conn)
         return gone
 
     def set_attrs(self, row_id: int, attrs: dict[str, Any]) -> None:
@@ -256,10 +272,13 @@ class S3Store:
             conn.execute("UPDATE objects SET attrs = ? WHERE id = ?",
                          (json.dumps(attrs, separators=(",", ":")), row_id))
 
-    def set_tags(self, row_id: int, tags: dict[str, str]) -> None:
+    def set_tags(self, row_id: int, tags: dict[str, str],
+                 event: AlsoWrites | None = None) -> None:
         with self.db.transaction() as conn:
             conn.execute("UPDATE objects SET tags = ? WHERE id = ?",
                          (json.dumps(tags, separators=(",", ":")), row_id))
+            if event is not None:
+                event.write(conn)
 
     def latest_page(self, bucket: str, after: str, prefix: str, limit: int
                     ) -> list[ObjectVersion]:
@@ -333,7 +352,8 @@ class S3Store:
                 for row in rows]
 
     def finish_upload(self, upload_id: str, obj: ObjectVersion | None,
-                      result: dict[str, Any] | None = None) -> list[str | None]:
+                      result: dict[str, Any] | None = None,
+                      event: AlsoWrites | None = None) -> list[str | None]:
         """Drop an upload and its parts (completing: and store ``obj`` in the same
         transaction, remembering ``result`` so a retried completion gets the same answer);
         returns the files no row names any more."""
@@ -350,6 +370,8 @@ class S3Store:
                              "result, completed) VALUES (?, ?, ?, ?, ?)",
                              (upload_id, obj.bucket, obj.key, json.dumps(result or {}),
                               obj.modified))
+                if event is not None:
+                    event.write(conn)
         return files
 
     def completed_upload(self, upload_id: str, bucket: str, key: str

@@ -31,9 +31,10 @@ class TaggingOperations(ObjectOperations):
                 raise InvalidTag("Cannot provide multiple Tags with the same key")
             tags[name] = tag.get("Value", "")
         validate_tags(tags)
-        self.store.set_tags(obj.row_id, tags)
-        await self.notify_object_event(ctx, bucket, "ObjectTagging:Put", key=key,
-                                       version_id=self.event_version(target, obj))
+        event = self.object_event(ctx, bucket, "ObjectTagging:Put", key=key,
+                                  version_id=self.event_version(target, obj))
+        self.store.set_tags(obj.row_id, tags, event)
+        await self.deliver_object_event(event)
         return self.version_member(target, obj)
 
     @operation("GetObjectTagging")
@@ -49,7 +50,8 @@ class TaggingOperations(ObjectOperations):
     async def delete_object_tagging(self, ctx: RequestContext, *, bucket: str, key: str,
                                     version_id: str | None = None, **_: Any) -> dict[str, Any]:
         target, obj = self._tagged_object(bucket, key, version_id, "DELETE")
-        self.store.set_tags(obj.row_id, {})
-        await self.notify_object_event(ctx, bucket, "ObjectTagging:Delete", key=key,
-                                       version_id=self.event_version(target, obj))
+        event = self.object_event(ctx, bucket, "ObjectTagging:Delete", key=key,
+                                  version_id=self.event_version(target, obj))
+        self.store.set_tags(obj.row_id, {}, event)
+        await self.deliver_object_event(event)
         return self.version_member(target, obj)

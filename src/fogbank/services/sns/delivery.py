@@ -7,6 +7,11 @@ only its own subscription. A row is deleted only after its delivery succeeded or
 (dead-lettered), so a restart re-reads the outbox and delivers at least once. Rows of a FIFO
 topic's subscription go strictly in order: a failed one blocks those behind it.
 
+Queue and function subscriptions of standard topics skip the outbox when they can: Publish
+makes their first attempt inline (``attempt_inline``) and writes rows only for the ones that
+failed, before it answers; a crash before the answer leaves the publisher to retry (at least
+once, as AWS).
+
 Failures: a client-side error (queue or function gone, endpoint rejects the request) is not
 retried; server-side errors are retried per ``retry``; then the message goes to the
 subscription's ``RedrivePolicy`` dead-letter queue, if any, else it is dropped and logged.
@@ -105,6 +110,27 @@ class Deliverer:
         if waiting:
             await asyncio.wait(waiting)
 
+    @property
+    def running(self) -> bool:
+        return self._runner is not None and not self._runner.done()
+
+    async def attempt_inline(self, items: list[tuple[Subscription, dict[str, Any]]]
+                             ) -> list[tuple[str, dict[str, Any], int, float]]:
+        """First attempts, made now, for queue and function subscriptions of a standard
+        topic, before anything is written: a delivery that succeeds needs no outbox row (the
+        queue or the function's event queue holds it durably). Returns what is still owed,
+        as ``(subscription_arn, payload, attempts made, due_s of the next)``; the caller
+        writes those before acknowledging the Publish, then ``submit``s them."""
+        owed: list[tuple[str, dict[str, Any], int, float]] = []
+        for subscription, payload in items:
+            try:
+                await self._attempt(subscription, payload)
+            except DeliveryFailed as failure:
+                due_s = await self._after_failure(subscription, payload, 1, failure)
+                if due_s is not None:
+                    owed.append((subscription.arn, payload, 1, due_s))
+        return owed
+
     def _protocol_of(self, subscription_arn: str) -> str:
         subscription = self.store.subscriptions.get(subscription_arn)
         return subscription.protocol if subscription else ""
@@ -194,18 +220,27 @@ class Deliverer:
             return True
         except DeliveryFailed as failure:
             delivery.attempts += 1
-            delay = None if failure.client_side else retry.next_delay_s(
-                subscription.protocol, delivery.attempts, self._http_policy(subscription))
-            if delay is None:
-                log.warning("SNS gave up delivering %s to %s: %s",
-                            delivery.payload.get("message_id"), subscription.arn,
-                            failure.message)
-                if delivery.payload.get("kind") == "Notification":
-                    await self._dead_letter(subscription, delivery.payload, failure)
+            due_s = await self._after_failure(subscription, delivery.payload,
+                                              delivery.attempts, failure)
+            if due_s is None:
                 return True
-            delivery.due_s = self.clock.now() + delay
+            delivery.due_s = due_s
             self.store.reschedule(delivery)
             return False
+
+    async def _after_failure(self, subscription: Subscription, payload: dict[str, Any],
+                             attempts: int, failure: DeliveryFailed) -> float | None:
+        """When to try again after ``attempts`` failed ones; None once given up (then the
+        message has gone to the subscription's dead-letter queue, if any)."""
+        delay = None if failure.client_side else retry.next_delay_s(
+            subscription.protocol, attempts, self._http_policy(subscription))
+        if delay is None:
+            log.warning("SNS gave up delivering %s to %s: %s", payload.get("message_id"),
+                        subscription.arn, failure.message)
+            if payload.get("kind") == "Notification":
+                await self._dead_letter(subscription, payload, failure)
+            return None
+        return float(self.clock.now() + delay)
 
     def _http_policy(self, subscription: Subscription) -> dict[str, Any] | None:
         if subscription.protocol not in ("http", "https"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from fogbank.core.clock import iso8601
@@ -56,6 +57,8 @@ def to_text(document: dict[str, Any]) -> str:
 
 
 def _compact(value: Any) -> str:
+    if type(value) is str:  # what json.dumps(ensure_ascii=False) does for a str, minus its setup
+        return encode_basestring(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -26,9 +26,11 @@ class SnsProvider(PublishOperations, SubscriptionOperations, PermissionOperation
       SubscribeURL is logged) but nothing is sent to them: the message is logged instead.
       Publish with PhoneNumber is validated and logged, not sent.
     - Unsubscribing an HTTP/S endpoint sends it no UnsubscribeConfirmation.
-    - SQS/Lambda deliveries are retried for about a minute (``retry.MANAGED_DELAYS_S``),
-      not 23 days; then the message goes to the RedrivePolicy dead-letter queue, if any.
-      Client-side errors (queue or function gone) go there at once, as in AWS.
+    - SQS/Lambda deliveries that fail server-side are retried on AWS's schedule for
+      AWS-managed endpoints (``retry.managed_delay_s``: 100,015 retries over ~23 days, on
+      the injected clock, surviving restarts), without AWS's jitter; then the message goes
+      to the RedrivePolicy dead-letter queue, if any. Client-side errors (queue or function
+      gone) go there at once, as in AWS.
     - HTTP/S: any non-2xx answer is retried per the delivery policy; HTTPS certificates
       are not verified (local endpoints are self-signed); throttle policies are not applied.
     - Signatures are real RSA signatures (SHA1 for SignatureVersion 1, SHA256 for 2) when

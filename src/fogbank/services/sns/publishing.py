@@ -13,7 +13,7 @@ from fogbank.core.arns import parse_arn
 from fogbank.core.errors import ServiceError
 from fogbank.services.base import RequestContext, operation
 from fogbank.services.sns.common import SnsBase
-from fogbank.services.sns.delivery import DELIVERED_PROTOCOLS
+from fogbank.services.sns.delivery import DELIVERED_PROTOCOLS, INLINE_PROTOCOLS
 from fogbank.services.sns.errors import (
     BatchEntryIdsNotDistinctException,
     BatchRequestTooLongException,
@@ -33,7 +33,7 @@ from fogbank.services.sns.messages import (
     normalize_attributes,
     structured_messages,
 )
-from fogbank.services.sns.store import Topic, sequence_number
+from fogbank.services.sns.store import Subscription, Topic, sequence_number
 
 log = logging.getLogger("fogbank.sns")
 
@@ -130,7 +130,9 @@ class PublishOperations(SnsBase):
             sequence = sequence_number(topic.sequence)
             if topic.sequence % DEDUP_PURGE_EVERY == 0:
                 self.store.purge_dedup(now)
-        items = []
+        items: list[tuple[str, dict[str, Any]]] = []
+        inline: list[tuple[Subscription, dict[str, Any]]] = []
+        attempt_now = not topic.fifo and self.deliverer.running
         payloads: dict[str, dict[str, Any]] = {}  # one per distinct text, shared by subscribers
         for subscription in self.store.by_topic.get(topic.arn, {}).values():
             if subscription.pending:
@@ -153,7 +155,14 @@ class PublishOperations(SnsBase):
                 if topic.fifo:
                     payload.update(group_id=outgoing.group_id, dedup_id=outgoing.dedup_id,
                                    sequence_number=sequence)
-            items.append((subscription.arn, payload))
+            if attempt_now and subscription.protocol in INLINE_PROTOCOLS:
+                inline.append((subscription, payload))
+            else:
+                items.append((subscription.arn, payload))
+        if inline:
+            owed = await self.deliverer.attempt_inline(inline)
+            if owed:
+                self.deliverer.submit(self.store.enqueue_owed(owed))
         if items or topic.fifo:
             fifo = (outgoing.dedup_id or "", message_id, now + DEDUP_WINDOW_S) \
                 if topic.fifo else None

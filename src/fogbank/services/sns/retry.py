@@ -1,10 +1,11 @@
 """How long to wait before the next delivery attempt.
 
 HTTP/S endpoints follow the effective delivery policy (``healthyRetryPolicy``: no-delay,
-min-delay, backoff and max-delay phases). AWS-managed endpoints (SQS, Lambda) retry three
-times at once, twice after a second, then back off to 20 s; AWS keeps going for 23 days,
-fogbank stops after ``MANAGED_DELAYS_S`` (about a minute) and moves the message to the
-dead-letter queue if the subscription has one.
+min-delay, backoff and max-delay phases). AWS-managed endpoints (SQS, Lambda) follow SNS's
+fixed policy for them ("Amazon SNS message delivery retries"): 3 retries without delay, 2
+retries 1 s apart, 10 retries backing off exponentially from 1 s to 20 s, then 100,000
+retries 20 s apart — about 23 days — after which the message goes to the subscription's
+dead-letter queue, if it has one. Delays are exact (AWS adds jitter).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-MANAGED_DELAYS_S = (0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 4.0, 8.0, 16.0, 20.0)
 MANAGED_PROTOCOLS = frozenset({"sqs", "lambda", "firehose"})
+MANAGED_IMMEDIATE_RETRIES = 3
+MANAGED_PRE_BACKOFF_RETRIES, MANAGED_PRE_BACKOFF_DELAY_S = 2, 1.0
+MANAGED_BACKOFF_RETRIES, MANAGED_BACKOFF_MIN_S, MANAGED_BACKOFF_MAX_S = 10, 1.0, 20.0
+MANAGED_POST_BACKOFF_RETRIES, MANAGED_POST_BACKOFF_DELAY_S = 100_000, 20.0
 
 DEFAULT_HTTP_POLICY: dict[str, Any] = {
     "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3, "numMaxDelayRetries": 0,
@@ -54,8 +58,7 @@ def next_delay_s(protocol: str, attempts_made: int, http_policy: dict[str, Any] 
     """Seconds until retry number ``attempts_made`` (1-based), or ``None`` when out of
     retries."""
     if protocol in MANAGED_PROTOCOLS or http_policy is None:
-        index = attempts_made - 1
-        return MANAGED_DELAYS_S[index] if index < len(MANAGED_DELAYS_S) else None
+        return managed_delay_s(attempts_made)
     retries = min(int(http_policy.get("numRetries", 3)), MAX_HTTP_RETRIES)
     if attempts_made > retries:
         return None
@@ -79,3 +82,23 @@ def next_delay_s(protocol: str, attempts_made: int, http_policy: dict[str, Any] 
     if function in ("geometric", "exponential") and low > 0:
         return float(low * (high / low) ** fraction)
     return low + (high - low) * fraction
+
+
+def managed_delay_s(retry_number: int) -> float | None:
+    """Seconds before retry ``retry_number`` (1-based) to an AWS-managed endpoint, or
+    ``None`` once the policy is exhausted."""
+    step = retry_number
+    if step <= MANAGED_IMMEDIATE_RETRIES:
+        return 0.0
+    step -= MANAGED_IMMEDIATE_RETRIES
+    if step <= MANAGED_PRE_BACKOFF_RETRIES:
+        return MANAGED_PRE_BACKOFF_DELAY_S
+    step -= MANAGED_PRE_BACKOFF_RETRIES
+    if step <= MANAGED_BACKOFF_RETRIES:
+        fraction = (step - 1) / (MANAGED_BACKOFF_RETRIES - 1)
+        return float(MANAGED_BACKOFF_MIN_S
+                     * (MANAGED_BACKOFF_MAX_S / MANAGED_BACKOFF_MIN_S) ** fraction)
+    step -= MANAGED_BACKOFF_RETRIES
+    if step <= MANAGED_POST_BACKOFF_RETRIES:
+        return MANAGED_POST_BACKOFF_DELAY_S
+    return None

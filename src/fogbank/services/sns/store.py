@@ -201,6 +201,20 @@ class SnsStore:
                     (topic.arn, dedup_id, message_id, sequence_number(topic.sequence), expires_s))
         return deliveries
 
+    def enqueue_owed(self, owed: list[tuple[str, dict[str, Any], int, float]]
+                     ) -> list[Delivery]:
+        """Write deliveries whose first attempt was made inline and failed:
+        ``(subscription_arn, payload, attempts made, due_s of the next)``, one transaction."""
+        deliveries: list[Delivery] = []
+        with self.db.transaction() as conn:
+            for subscription_arn, payload, attempts, due_s in owed:
+                cursor = conn.execute(
+                    "INSERT INTO outbox(subscription_arn, payload, attempts, due_s)"
+                    " VALUES (?, ?, ?, ?)", (subscription_arn, _dumps(payload), attempts, due_s))
+                deliveries.append(Delivery(int(cursor.lastrowid or 0), subscription_arn,
+                                           payload, attempts, due_s))
+        return deliveries
+
     def pending_deliveries(self) -> list[Delivery]:
         return [Delivery(row[0], row[1], json.loads(row[2]), row[3], row[4])
                 for row in self.db.query("SELECT id, subscription_arn, payload, attempts, due_s"

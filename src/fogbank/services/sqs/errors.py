@@ -1,5 +1,6 @@
 """SQS errors, named like the JSON wire code; ``query_error_code`` is the legacy query-protocol
-code AWS sends in ``x-amzn-query-error`` (and as ``<Code>`` to query clients)."""
+code AWS sends in ``x-amzn-query-error`` (and as ``<Code>`` to query clients); ``json_type``
+is the JSON body's ``__type`` (the Smithy shape id of modeled errors)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from fogbank.core.errors import ServiceError
 
 class SqsError(ServiceError):
     query_error_code: ClassVar[str | None] = None
+    # Errors modeled in SQS's Smithy model are sent with their shape id as the JSON
+    # ``__type`` (``com.amazonaws.sqs#QueueDoesNotExist``), as AWS does; botocore keeps the
+    # part after ``#`` and then prefers ``x-amzn-query-error``'s code.
+    modeled: ClassVar[bool] = True
+
+    @property
+    def json_type(self) -> str:
+        return f"com.amazonaws.sqs#{self.error_code}" if self.modeled else self.error_code
 
 
 class QueueDoesNotExist(SqsError):
@@ -44,10 +53,12 @@ class InvalidParameterValue(SqsError):
     """Not modeled by botocore (no JSON shape): AWS sends it as InvalidParameterValue."""
 
     query_error_code = "InvalidParameterValue"
+    modeled = False
 
 
 class MissingParameter(SqsError):
     query_error_code = "MissingParameter"
+    modeled = False
 
     def __init__(self, parameter: str) -> None:
         super().__init__(f"The request must contain the parameter {parameter}.")

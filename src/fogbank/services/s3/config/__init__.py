@@ -18,9 +18,12 @@ operations and event fan-out: ``notification_rules`` matches, ``events`` builds 
 documents, ``delivery`` sends them through the durable outbox), ``cors`` (rule matching),
 ``website`` (the website endpoint's pieces), ``acl`` (``?acl``), ``errors``.
 
-Notification flow: ``notify_object_event`` matches the bucket's configurations (event name
-wildcards, prefix/suffix), writes one outbox row per destination (plus one EventBridge entry
-when enabled), then sends them before returning; ``start`` sends rows a stopped process left.
+Notification flow: an object write asks ``object_event`` which deliveries it owes (the
+bucket's configurations matched by event name wildcards, prefix/suffix; None — no work — when
+there are none), writes them as outbox rows with ``PendingEvent.write`` inside the
+transaction that commits the object change (one row per destination, plus one EventBridge
+entry when enabled), then sends them with ``deliver_object_event`` before answering;
+``start`` sends rows a stopped process left.
 
 Deviations from AWS:
 - Bucket policies are validated (JSON; Effect, Action, Principal) and stored, not enforced;
@@ -30,8 +33,8 @@ Deviations from AWS:
   invoke it; the policy's conditions (SourceArn, SourceAccount) are not evaluated. SQS/SNS
   destination policies are not checked (the test event must only be accepted).
 - A notification refused by its destination is logged and dropped, never retried.
-- The outbox row is written just after the object commit, not in the same transaction: a
-  crash between the two loses that one notification.
+- Notifications are sent before the write is answered (at least once: a crash after the
+  commit and before the send delivers them on the next start).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.services.s3.config import cors, website
 from fogbank.services.s3.config.acl import AclOperations
 from fogbank.services.s3.config.errors import AccessForbidden, BadRequest, InvalidRequest
-from fogbank.services.s3.config.notifications import NotificationOperations
+from fogbank.services.s3.config.notifications import NotificationOperations, PendingEvent
 
 log = logging.getLogger("fogbank.s3.config")
 
@@ -58,18 +61,31 @@ class BucketConfigOperations(NotificationOperations, AclOperations):
     async def notify_object_event(self, ctx: Any, bucket: str, event_name: str, *, key: str,
                                   size: int | None = None, etag: str | None = None,
                                   version_id: str | None = None) -> None:
-        """Called after an object change is committed, before the response is sent.
+        """Record and send the event of a change already committed (its own transaction).
+        Object writes use ``object_event`` + ``PendingEvent.write`` in their commit and
+        ``deliver_object_event`` instead, so a crash cannot separate the two.
 
         ``event_name`` is AWS's without the ``s3:`` prefix: ``ObjectCreated:Put``,
         ``ObjectCreated:Post``, ``ObjectCreated:Copy``,
         ``ObjectCreated:CompleteMultipartUpload``, ``ObjectRemoved:Delete``,
         ``ObjectRemoved:DeleteMarkerCreated``, ``ObjectTagging:Put``, ``ObjectTagging:Delete``.
         ``key`` is the object key as stored (not URL-encoded)."""
+        pending = self.object_event(ctx, bucket, event_name, key=key, size=size, etag=etag,
+                                    version_id=version_id)
+        if pending is not None:
+            with self.db.transaction() as conn:
+                pending.write(conn)
+        await self.deliver_object_event(pending)
+
+    async def deliver_object_event(self, pending: PendingEvent | None) -> None:
+        """Send the outbox rows ``pending`` wrote, after its transaction committed; never
+        raises (S3 does not fail an object write for its notifications)."""
+        if pending is None:
+            return
         try:
-            await self.send_object_event(ctx, bucket, event_name, key=key, size=size,
-                                         etag=etag, version_id=version_id)
+            await self.send_object_event(pending)
         except Exception:
-            log.exception("S3 event notification for s3://%s/%s failed", bucket, key)
+            log.exception("S3 event notification for s3://%s failed", pending.bucket)
 
     def forget_bucket_config(self, bucket: str) -> None:
         """Called when a bucket is deleted: drop every configuration it had."""

@@ -3,12 +3,16 @@
 On PUT, S3 validates the configuration and proves each SQS/SNS destination by sending it an
 ``s3:TestEvent`` (Lambda destinations must exist). On an object change, every matching
 configuration gets a ``{"Records": [record]}`` message and, with EventBridge enabled, the
-default bus gets an ``aws.s3`` event; both go through the durable outbox."""
+default bus gets an ``aws.s3`` event; both go through the durable outbox, whose rows are
+written in the same SQLite transaction as the object change (``object_event`` →
+``PendingEvent.write``) and sent once it commits (``send_object_event``)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from fogbank.core.errors import ServiceError
@@ -17,6 +21,7 @@ from fogbank.services.s3.config import events
 from fogbank.services.s3.config.delivery import Outbox, send
 from fogbank.services.s3.config.errors import InvalidArgument
 from fogbank.services.s3.config.notification_rules import check_notification, targets_of
+from fogbank.services.s3.config.store import enqueue_in, next_sequencer_in
 from fogbank.services.s3.config.subresources import SubresourceOperations
 
 log = logging.getLogger("fogbank.s3.notifications")
@@ -109,37 +114,64 @@ class NotificationOperations(SubresourceOperations):
             return None
         return f"Not authorized to invoke function [{arn}]"
 
-    async def send_object_event(self, ctx: Any, bucket: str, event_name: str, *, key: str,
-                                size: int | None, etag: str | None,
-                                version_id: str | None) -> None:
+    def object_event(self, ctx: Any, bucket: str, event_name: str, *, key: str,
+                     size: int | None = None, etag: str | None = None,
+                     version_id: str | None = None) -> PendingEvent | None:
+        """The deliveries an object change owes, to write in the change's own transaction
+        (``PendingEvent.write``); None when the bucket's configuration wants none."""
         document = self.config_store.get(bucket, "notification")
         if not document:
-            return
+            return None
         matching = [target for target in targets_of(document)
                     if target.matches(event_name, key)]
         eventbridge = "EventBridgeConfiguration" in document
         if not matching and not eventbridge:
-            return
+            return None
         now_s = self.ctx.clock.now()
-        sequence = self.config_store.next_sequencer(bucket, int(now_s) << 32)
-        event = events.ObjectEvent(
-            bucket=bucket, event_name=event_name, key=key, size=size, etag=etag,
-            version_id=version_id, sequencer=events.sequencer_text(sequence),
-            event_time_s=now_s, region=str(getattr(ctx, "region", None) or self.ctx.region),
-            account_id=str(getattr(ctx, "account_id", None) or self.ctx.account_id),
-            request_id=str(getattr(ctx, "request_id", "") or self.ctx.ids.upper(16)),
-            source_ip=_source_ip(ctx))
-        deliveries: list[tuple[dict[str, Any], dict[str, Any]]] = [
-            ({"kind": target.kind, "arn": target.arn},
-             {"Records": [events.notification_record(event, target.configuration_id)]})
-            for target in matching]
-        entry = events.eventbridge_entry(event) if eventbridge else None
-        if entry is not None:
-            deliveries.append(({"kind": "eventbridge",
-                                "arn": f"arn:aws:events:{event.region}:{event.account_id}:"
-                                       "event-bus/default"}, entry))
-        if deliveries:
-            await self.config_outbox.deliver(self.config_outbox.add(deliveries))
+        region = str(getattr(ctx, "region", None) or self.ctx.region)
+        account_id = str(getattr(ctx, "account_id", None) or self.ctx.account_id)
+        request_id = str(getattr(ctx, "request_id", "") or self.ctx.ids.upper(16))
+
+        def deliveries(sequence: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+            event = events.ObjectEvent(
+                bucket=bucket, event_name=event_name, key=key, size=size, etag=etag,
+                version_id=version_id, sequencer=events.sequencer_text(sequence),
+                event_time_s=now_s, region=region, account_id=account_id,
+                request_id=request_id, source_ip=_source_ip(ctx))
+            owed: list[tuple[dict[str, Any], dict[str, Any]]] = [
+                ({"kind": target.kind, "arn": target.arn},
+                 {"Records": [events.notification_record(event, target.configuration_id)]})
+                for target in matching]
+            entry = events.eventbridge_entry(event) if eventbridge else None
+            if entry is not None:
+                owed.append(({"kind": "eventbridge",
+                              "arn": f"arn:aws:events:{region}:{account_id}:"
+                                     "event-bus/default"}, entry))
+            return owed
+
+        return PendingEvent(bucket, int(now_s) << 32, deliveries)
+
+    async def send_object_event(self, pending: PendingEvent | None) -> None:
+        """Send what ``pending`` wrote to the outbox (after its transaction committed)."""
+        if pending is not None and pending.seqs:
+            await self.config_outbox.deliver(pending.seqs)
+
+
+class PendingEvent:
+    """An object event's outbox rows, written by ``write(conn)`` inside the transaction
+    that commits the object change, so a crash cannot keep the change and lose its event."""
+
+    def __init__(self, bucket: str, floor: int,
+                 deliveries: Callable[[int], list[tuple[dict[str, Any], dict[str, Any]]]]
+                 ) -> None:
+        self.bucket = bucket
+        self._floor = floor
+        self._deliveries = deliveries
+        self.seqs: list[int] = []
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        sequence = next_sequencer_in(conn, self.bucket, self._floor)
+        self.seqs = enqueue_in(conn, self._deliveries(sequence))
 
 
 def _source_ip(ctx: Any) -> str:

@@ -4,6 +4,7 @@ outbox and the per-bucket event sequencer."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,28 +33,42 @@ class OutboxEntry:
 
 
 class ConfigStore:
+    """The tables above. Documents are read on every object write (is there a notification
+    configuration?), so their stored text is cached here; this store is their only writer."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
         db.executescript(SCHEMA)
+        self._texts: dict[tuple[str, str], str | None] = {}  # (bucket, kind) → body
 
     # -- subresources ----------------------------------------------------------------
 
     def get(self, bucket: str, kind: str) -> Any | None:
-        rows = self.db.query(
-            "SELECT body FROM config_subresources WHERE bucket = ? AND kind = ?", (bucket, kind))
-        return json.loads(rows[0][0]) if rows else None
+        """A fresh copy of the stored document, or None."""
+        try:
+            text = self._texts[(bucket, kind)]
+        except KeyError:
+            rows = self.db.query("SELECT body FROM config_subresources WHERE bucket = ? AND "
+                                 "kind = ?", (bucket, kind))
+            text = self._texts[(bucket, kind)] = str(rows[0][0]) if rows else None
+        return json.loads(text) if text is not None else None
 
     def put(self, bucket: str, kind: str, document: Any) -> None:
+        text = json.dumps(document, separators=(",", ":"), default=_plain)
+        self._texts.pop((bucket, kind), None)
         self.db.execute(
             "INSERT INTO config_subresources(bucket, kind, body) VALUES (?, ?, ?)"
             " ON CONFLICT(bucket, kind) DO UPDATE SET body = excluded.body",
-            (bucket, kind, json.dumps(document, separators=(",", ":"), default=_plain)))
+            (bucket, kind, text))
 
     def delete(self, bucket: str, kind: str) -> None:
+        self._texts.pop((bucket, kind), None)
         self.db.execute("DELETE FROM config_subresources WHERE bucket = ? AND kind = ?",
                         (bucket, kind))
 
     def forget(self, bucket: str) -> None:
+        for cached in [cached for cached in self._texts if cached[0] == bucket]:
+            del self._texts[cached]
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM config_subresources WHERE bucket = ?", (bucket,))
             conn.execute("DELETE FROM config_sequencer WHERE bucket = ?", (bucket,))
@@ -63,27 +78,14 @@ class ConfigStore:
     def next_sequencer(self, bucket: str, floor: int) -> int:
         """A value above every earlier one of this bucket and at least ``floor``."""
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT last_value FROM config_sequencer WHERE bucket = ?",
-                               (bucket,)).fetchone()
-            value = max(floor, (row[0] + 1) if row else 0)
-            conn.execute(
-                "INSERT INTO config_sequencer(bucket, last_value) VALUES (?, ?)"
-                " ON CONFLICT(bucket) DO UPDATE SET last_value = excluded.last_value",
-                (bucket, value))
-        return int(value)
+            return next_sequencer_in(conn, bucket, floor)
 
     # -- outbox ----------------------------------------------------------------------
 
     def enqueue(self, deliveries: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:
         """Store ``(destination, payload)`` pairs durably; their sequence numbers."""
-        seqs: list[int] = []
         with self.db.transaction() as conn:
-            for destination, payload in deliveries:
-                cursor = conn.execute(
-                    "INSERT INTO config_outbox(destination, body) VALUES (?, ?)",
-                    (json.dumps(destination), json.dumps(payload, separators=(",", ":"))))
-                seqs.append(int(cursor.lastrowid or 0))
-        return seqs
+            return enqueue_in(conn, deliveries)
 
     def last_seq(self) -> int:
         return int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM config_outbox")[0][0])
@@ -103,6 +105,29 @@ class ConfigStore:
 
     def done(self, seq: int) -> None:
         self.db.execute("DELETE FROM config_outbox WHERE seq = ?", (seq,))
+
+
+def next_sequencer_in(conn: sqlite3.Connection, bucket: str, floor: int) -> int:
+    """``ConfigStore.next_sequencer`` inside the caller's transaction ``conn``."""
+    row = conn.execute("SELECT last_value FROM config_sequencer WHERE bucket = ?",
+                       (bucket,)).fetchone()
+    value = max(floor, (row[0] + 1) if row else 0)
+    conn.execute("INSERT INTO config_sequencer(bucket, last_value) VALUES (?, ?)"
+                 " ON CONFLICT(bucket) DO UPDATE SET last_value = excluded.last_value",
+                 (bucket, value))
+    return int(value)
+
+
+def enqueue_in(conn: sqlite3.Connection,
+               deliveries: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:
+    """``ConfigStore.enqueue`` inside the caller's transaction ``conn``."""
+    seqs: list[int] = []
+    for destination, payload in deliveries:
+        cursor = conn.execute("INSERT INTO config_outbox(destination, body) VALUES (?, ?)",
+                              (json.dumps(destination),
+                               json.dumps(payload, separators=(",", ":"))))
+        seqs.append(int(cursor.lastrowid or 0))
+    return seqs
 
 
 def _plain(value: Any) -> Any:
