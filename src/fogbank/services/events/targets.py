@@ -1,7 +1,8 @@
 """Sending one payload to one target ARN through the internal client, as AWS services do.
 
 Lambda ``Invoke`` (asynchronous), SQS ``GetQueueUrl`` + ``SendMessage`` (FIFO queues take
-``SqsParameters.MessageGroupId`` and the event id as deduplication id), SNS ``Publish``,
+``SqsParameters.MessageGroupId`` and no deduplication id: as on AWS, a FIFO target queue needs
+content-based deduplication, or SQS refuses the message), SNS ``Publish``,
 Step Functions ``StartExecution``, CloudWatch Logs ``PutLogEvents`` and another event bus
 (``PutEvents`` with the entry the caller built). Used by EventBridge rules and by
 EventBridge Scheduler; failures surface as ``ServiceError`` for the outbox to retry.
@@ -48,9 +49,10 @@ async def send(client: InternalClient, target: dict[str, Any], payload: str, *,
             "FunctionName": arn, "InvocationType": "Event", "Payload": payload.encode()},
             region=region)
     elif parsed.service == "sqs":
+        # No deduplication id: AWS requires a FIFO target queue to have content-based
+        # deduplication, and SQS refuses the send (a failed delivery) when it has not.
         await send_sqs(client, arn, payload, group_id=(target.get("SqsParameters") or {})
-                       .get("MessageGroupId"), dedup_id=event_id,
-                       message_attributes=message_attributes)
+                       .get("MessageGroupId"), message_attributes=message_attributes)
     elif parsed.service == "sns":
         await client.call("sns", "Publish", {"TopicArn": arn, "Message": payload},
                           region=region)

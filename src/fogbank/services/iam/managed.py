@@ -53,7 +53,10 @@ class ManagedPolicyOperations(IamBase):
     def _attachment_count(self, policy_arn: str) -> int:
         return sum(len(self._attached_to(kind, policy_arn)) for kind in (ROLE, USER, GROUP))
 
-    def _policy_output(self, record: dict[str, Any], *, with_tags: bool = True) -> dict[str, Any]:
+    def _policy_output(self, record: dict[str, Any], *, detail: str) -> dict[str, Any]:
+        """A policy as ``detail`` ("create", "get" or "list") shows it: like AWS, CreatePolicy
+        leaves out the description and gives tags only when there are some, GetPolicy gives
+        the description when set and tags always (an empty list too), ListPolicies neither."""
         roles = self.store.all(ROLE)
         out: dict[str, Any] = {
             "PolicyName": record["PolicyName"],
@@ -68,10 +71,10 @@ class ManagedPolicyOperations(IamBase):
             "CreateDate": timestamp(record["CreateDate"]),
             "UpdateDate": timestamp(record["UpdateDate"]),
         }
-        if record.get("Description") is not None:
+        if detail == "get" and record.get("Description") is not None:
             out["Description"] = record["Description"]
-        if with_tags and record.get("Tags"):
-            out["Tags"] = tag_list(record["Tags"])
+        if detail == "get" or (detail == "create" and record.get("Tags")):
+            out["Tags"] = tag_list(record.get("Tags") or {})
         return out
 
     @operation("CreatePolicy")
@@ -97,11 +100,11 @@ class ManagedPolicyOperations(IamBase):
             "NextVersion": 2,
         }
         self.store.put(POLICY, arn, record)
-        return {"Policy": self._policy_output(record)}
+        return {"Policy": self._policy_output(record, detail="create")}
 
     @operation("GetPolicy")
     def get_policy(self, ctx: RequestContext, *, policy_arn: str, **_: Any) -> dict[str, Any]:
-        return {"Policy": self._policy_output(self._policy(policy_arn))}
+        return {"Policy": self._policy_output(self._policy(policy_arn), detail="get")}
 
     @operation("ListPolicies")
     def list_policies(self, ctx: RequestContext, *, scope: str | None = None,
@@ -114,7 +117,7 @@ class ManagedPolicyOperations(IamBase):
                 " constraint: Member must satisfy enum value set: [All, AWS, Local]"
             )
         records = [] if scope == "AWS" else self.store.all(POLICY)
-        shaped = [self._policy_output(r, with_tags=False) for r in records
+        shaped = [self._policy_output(r, detail="list") for r in records
                   if r["Path"].startswith(path_prefix or "/")]
         if only_attached:
             shaped = [p for p in shaped if p["AttachmentCount"] > 0]
