@@ -76,7 +76,10 @@ def _load(function_dir: str, module: str = "app") -> ModuleType:
         sys.modules[name] = loaded
         spec.loader.exec_module(loaded)
     finally:
+        # Stays importable, last on the path, for the modules a handler imports on first use
+        # (Lambda keeps the CodeUri on sys.path for the environment's life).
         sys.path.remove(str(directory))
+        sys.path.append(str(directory))
     return loaded
 
 

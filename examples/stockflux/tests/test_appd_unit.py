@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -10,7 +13,10 @@ from typing import Any
 
 import pytest
 
+from examples.stockflux.tests.lambda_context import LambdaContext
+
 EXAMPLE = Path(__file__).resolve().parent.parent
+CONTEXT = LambdaContext("stockflux-AppDirectoryFunction-TEST", remaining_ms=9000)
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +37,6 @@ def auth(load_handler: Callable[..., ModuleType]) -> ModuleType:
 @pytest.fixture(scope="module")
 def seed(load_handler: Callable[..., ModuleType]) -> ModuleType:
     return load_handler("seed")
-
-
-class Context:
-    function_name = "stockflux-AppDirectoryFunction-TEST"
-    function_version = "$LATEST"
-    memory_limit_in_mb = "256"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + function_name
-    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name = "/aws/lambda/" + function_name
-    log_stream_name = "2026/11/28/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 9000
 
 
 class FakeTable:
@@ -150,7 +143,7 @@ def directory(appd: ModuleType, seed: ModuleType, monkeypatch: pytest.MonkeyPatc
 
 
 def call(appd: ModuleType, path: str, **headers: str) -> tuple[int, Any]:
-    response = appd.lambda_handler(http_event(path, headers), Context())
+    response = appd.lambda_handler(http_event(path, headers), CONTEXT)
     return response["statusCode"], json.loads(response["body"])
 
 
@@ -287,7 +280,19 @@ def test_seed_failure_answers_failed(seed: ModuleType, monkeypatch: pytest.Monke
                         reason="": answers.append((status, physical_id, reason)))
     event = cfn_event("Create")
     del event["ResourceProperties"]["Table"]
-    seed.lambda_handler(event, Context())
+    seed.lambda_handler(event, CONTEXT)
     assert answers[-1][0] == "FAILED" and "Table" in answers[-1][2]
-    seed.lambda_handler(cfn_event("Rename"), Context())
+    seed.lambda_handler(cfn_event("Rename"), CONTEXT)
     assert answers[-1][0] == "FAILED" and "Rename" in answers[-1][2]
+
+
+def test_seed_init_leaves_the_parser_for_the_first_request() -> None:
+    """Init stays lean (Lambda limits it to 10 s): pydantic is imported by the first request."""
+    seed_dir = EXAMPLE / "src" / "seed"
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import app; "
+             "print(sorted(m for m in ('pydantic', 'aws_lambda_powertools.utilities.parser') "
+             "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe, str(seed_dir)], capture_output=True,
+                            text=True, check=True, timeout=120,
+                            env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.stdout.strip() == "[]"

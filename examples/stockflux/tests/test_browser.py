@@ -71,10 +71,15 @@ def _query_and_symbol_with_news(app: Any) -> tuple[str, str]:
     for query in NEWS_QUERIES:
         found = requests.get(f"{app.api_url}/securities/search/{query}", timeout=30).json()
         for security in found.get("data", []):
-            stories = requests.get(f"{app.api_url}/news/{security['symbol']}", timeout=30)
-            if stories.status_code == 200 and stories.json():
+            if _has_news(app, security["symbol"]):
                 return query, security["symbol"]
     raise AssertionError(f"no security found by {NEWS_QUERIES} has news")
+
+
+def _has_news(app: Any, symbol: str) -> bool:
+    """Stories are kept 30 days, so a symbol that has news keeps it for the test."""
+    stories = requests.get(f"{app.api_url}/news/{symbol}", timeout=30)
+    return stories.status_code == 200 and bool(stories.json())
 
 
 def test_search_chart_news_and_app_directory(page: Any, stockflux_app: Any):
@@ -85,18 +90,24 @@ def test_search_chart_news_and_app_directory(page: Any, stockflux_app: Any):
     assert page.locator("#apps li").count() >= 1
     assert page.locator("#apps li").first.get_attribute("data-app-id")
 
-    # debounced search → results
-    page.type("#search", query, delay=30)
-    page.wait_for_selector("#results li button")
-    assert page.locator("#results li button").count() >= 1
-    expected = requests.get(f"{stockflux_app.api_url}/securities/search/{query}",
-                            timeout=30).json()["data"]
+    # debounced search → results; compared with the answer the page itself received (the
+    # stream indexer may still be adding securities, so a second request could differ)
+    with page.expect_response(lambda r: r.url.endswith(f"/securities/search/{query}")) as answer:
+        page.type("#search", query, delay=30)
+    expected = answer.value.json()["data"]
+    page.wait_for_function(
+        "n => document.querySelectorAll('#results li button').length === n", arg=len(expected))
+    assert expected
     shown = page.locator("#results li button").evaluate_all(
         "buttons => buttons.map(b => b.dataset.symbol)")
     assert shown == [security["symbol"] for security in expected]
+    if symbol not in shown:  # indexing went on since the probe: pick from what is shown
+        symbol = next(s for s in shown if _has_news(stockflux_app, s))
 
-    # pick one → its chart and its news
-    page.click(f"#results li button[data-symbol='{symbol}']")
+    # pick one → its chart and its news (as the page received it: the scheduled ingest may
+    # add stories at any moment)
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{symbol}")) as news_answer:
+        page.click(f"#results li button[data-symbol='{symbol}']")
     page.wait_for_function(
         "() => Number(document.getElementById('chart').dataset.points) > 0")
     points = int(page.get_attribute("#chart", "data-points") or 0)
@@ -106,7 +117,7 @@ def test_search_chart_news_and_app_directory(page: Any, stockflux_app: Any):
     assert "trading days since" in page.inner_text("#chart-status")
 
     page.wait_for_selector("#news li")
-    stories = requests.get(f"{stockflux_app.api_url}/news/{symbol}", timeout=30).json()
+    stories = news_answer.value.json()
     assert page.locator("#news li").count() == len(stories)
     assert page.locator("#news li a").first.get_attribute("href") == stories[0]["url"]
     assert page.locator("#news li a").first.inner_text() == stories[0]["title"]

@@ -43,8 +43,10 @@ UNIVERSE_SIZE = 300
 T = TypeVar("T")
 
 
-def eventually(probe: Callable[[], T], *, timeout_s: float = 30.0) -> T:
-    """Poll ``probe`` until it returns something truthy (stream and async work)."""
+def eventually(probe: Callable[[], T], *, timeout_s: float = 120.0) -> T:
+    """Poll ``probe`` until it returns something truthy (stream and async work). The deadline
+    only matters when the test fails, so it is generous: a loaded 2-CPU machine runs the
+    stream consumer many times slower than an idle one."""
     deadline = time.monotonic() + timeout_s
     while True:
         result = probe()
@@ -92,7 +94,7 @@ def indexed(api: Callable[..., requests.Response]) -> None:
     """Wait until the stream consumer has indexed the whole seed (the stream is ordered, so
     the last seeded security comes last)."""
     last = universe(UNIVERSE_SIZE)[-1]
-    assert eventually(lambda: last.symbol in search(api, last.symbol), timeout_s=90)
+    assert eventually(lambda: last.symbol in search(api, last.symbol), timeout_s=300)
 
 
 def test_seed_is_listed_by_the_admin_api(api: Callable[..., requests.Response]) -> None:
@@ -259,16 +261,24 @@ def test_news_is_ingested_on_schedule(api: Callable[..., requests.Response],
                                       market: RunningApp, clock: ManualClock) -> None:
     backfill = eventually(lambda: ingest_runs(market))
     assert len(backfill) == 1 and backfill[0]["stories"] > 0  # the creation-time backfill
-    latest = api("GET", "/news/AAPL")
+    # which symbols have stories depends on the clock: ask the feed (deterministic) which
+    # one has the most in the backfilled window, and expect exactly its latest ten
+    feed = SyntheticNewsFeed()
+    backfilled = list(feed.stories(backfill[0]["sinceMs"], backfill[0]["untilMs"]))
+    by_symbol: dict[str, list[dict[str, object]]] = {}
+    for story in sorted(backfilled, key=lambda s: (s.time_ms, s.story_id), reverse=True):
+        for symbol in story.symbols:
+            by_symbol.setdefault(symbol, []).append(story.as_api())
+    symbol = max(by_symbol, key=lambda name: len(by_symbol[name]))
+    latest = api("GET", f"/news/{symbol.lower()}")
     assert latest.status_code == 200
     stories = latest.json()
-    assert isinstance(stories, list) and 0 < len(stories) <= 10
+    assert stories == by_symbol[symbol][:10]
     assert set(stories[0]) == {"title", "source", "summary", "url", "time"}
     times = [story["time"] for story in stories]
     assert times == sorted(times, reverse=True) and all(isinstance(t, int) for t in times)
     assert api("GET", "/news/NOSUCH").json() == []
 
-    feed = SyntheticNewsFeed()
     for runs in range(2, 8):  # each quarter hour has stories; a run's window may miss them
         clock.advance(15 * 60)
         run = eventually(lambda n=runs: len(ingest_runs(market)) >= n and ingest_runs(market))
@@ -386,4 +396,4 @@ def test_full_universe_on_the_shared_stack(stockflux_app: RunningApp) -> None:
         return requests.get(stockflux_app.api_url + "/securities/search/nestl%C3%A9",
                             timeout=30).json()["data"]
 
-    assert eventually(found, timeout_s=90)[0]["symbol"] == "NESN"
+    assert eventually(found, timeout_s=300)[0]["symbol"] == "NESN"

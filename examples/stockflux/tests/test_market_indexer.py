@@ -11,23 +11,11 @@ from typing import Any
 
 import pytest
 
+from examples.stockflux.tests.lambda_context import LambdaContext
 from examples.stockflux.tests.market_support import LAYER
 
 assert LAYER.is_dir()  # market_support put the layer on sys.path for this import
 from stockflux_market.dynamo import to_item  # noqa: E402
-
-
-class Context:
-    function_name = "stockflux-SearchIndexerFunction-ABC"
-    function_version = "$LATEST"
-    memory_limit_in_mb = "256"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:" + function_name
-    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name = "/aws/lambda/" + function_name
-    log_stream_name = "2026/11/28/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 def security(security_id: str, symbol: str, name: str, enabled: bool = True
@@ -89,7 +77,7 @@ def test_batch_is_indexed_in_order_per_security_with_partial_failures(
         stream_record(5, "INSERT", None, other),
         stream_record(6, "MODIFY", other, {**other, "enabled": False}),
     ]}
-    response = indexer.lambda_handler(event, Context())
+    response = indexer.lambda_handler(event, LambdaContext("stockflux-SearchIndexerFunction-ABC"))
     assert response == {"batchItemFailures": [{"itemIdentifier": f"{3:021d}"}]}
 
     def owner(requests: list[dict[str, Any]]) -> str:

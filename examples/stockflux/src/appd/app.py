@@ -40,6 +40,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
 app = APIGatewayHttpResolver()
+MAX_APP_ID_CHARS = 256  # far above any real id; DynamoDB keys stop at 2,048 bytes
 
 
 class AppDirectory:
@@ -91,6 +92,9 @@ def _lookup(requested: str) -> dict[str, Any] | Response:
     app_id, host = split_app_id(unquote(requested))  # clients may send '@' as %40
     if not app_id.strip():
         return _error(HTTPStatus.BAD_REQUEST, "appId must not be empty")
+    if len(app_id) > MAX_APP_ID_CHARS:
+        return _error(HTTPStatus.BAD_REQUEST,
+                      f"appId must be at most {MAX_APP_ID_CHARS} characters")
     if host is not None and not _origin().matches_host(host):
         return _error(HTTPStatus.NOT_FOUND,
                       f"Application {requested} is not in this directory (host {host})")

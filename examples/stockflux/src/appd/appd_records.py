@@ -84,7 +84,7 @@ def url_bases(origin: Origin, artifacts_base_url: str | None) -> dict[str, str]:
 def split_app_id(requested: str) -> tuple[str, str | None]:
     """``myApp@host.example.com`` → (``myApp``, ``host.example.com``); raw ids have no host."""
     app_id, sep, host = requested.rpartition("@")
-    return (app_id, host) if sep and app_id else (requested, None)
+    return (app_id, host) if sep and app_id and host else (requested, None)
 
 
 def _config_value(value: str) -> Any:

@@ -13,9 +13,6 @@ the reason, so a failure fails the stack instead of hanging it).
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -23,12 +20,13 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from stockflux_market.custom_resource import answer_cloudformation
+from stockflux_market.dynamo import BATCH_WRITE_MAX, batch_write
 from stockflux_market.universe import DEFAULT_SIZE, SeedSecurity, universe
 
 logger = Logger()
 dynamodb = boto3.client("dynamodb")
 BATCH_GET_MAX = 100
-BATCH_WRITE_MAX = 25
 MAX_UNIVERSE = 50_000
 WRITERS = 4
 
@@ -50,24 +48,14 @@ def existing_keys(table: str, keys: list[str]) -> set[str]:
     return found
 
 
-def write_batch(table: str, items: list[dict[str, Any]]) -> None:
-    pending = [{"PutRequest": {"Item": item}} for item in items]
-    for attempt in range(10):
-        result = dynamodb.batch_write_item(RequestItems={table: pending})
-        pending = result.get("UnprocessedItems", {}).get(table, [])
-        if not pending:
-            return
-        time.sleep(min(1.0, 0.02 * 2 ** attempt))
-    raise RuntimeError(f"{len(pending)} seed items stayed unprocessed")
-
-
 def write(table: str, items: list[dict[str, Any]]) -> None:
     """BatchWriteItem in chunks of 25, a few in flight at once (boto3 clients are
     thread-safe); the first failure is raised."""
-    chunks = [items[start:start + BATCH_WRITE_MAX]
-              for start in range(0, len(items), BATCH_WRITE_MAX)]
+    puts = [{"PutRequest": {"Item": item}} for item in items]
+    chunks = [puts[start:start + BATCH_WRITE_MAX] for start in range(0, len(puts), BATCH_WRITE_MAX)]
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        for finished in [pool.submit(write_batch, table, chunk) for chunk in chunks]:
+        for finished in [pool.submit(batch_write, dynamodb, table, chunk)
+                         for chunk in chunks]:
             finished.result()
 
 
@@ -101,19 +89,6 @@ def universe_size(properties: dict[str, Any]) -> int:
     return size
 
 
-def answer(event: dict[str, Any], status: str, reason: str, physical_id: str,
-           data: dict[str, Any]) -> None:
-    body = json.dumps({
-        "Status": status, "Reason": reason[:3000], "PhysicalResourceId": physical_id,
-        "StackId": event["StackId"], "RequestId": event["RequestId"],
-        "LogicalResourceId": event["LogicalResourceId"], "Data": data,
-    }).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
-                                     headers={"Content-Type": ""})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        response.read()
-
-
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     properties = event.get("ResourceProperties") or {}
@@ -130,5 +105,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     except Exception as exc:  # any failure must still answer CloudFormation
         logger.exception("seeding failed")
         status, reason = "FAILED", f"{type(exc).__name__}: {exc}"
-    answer(event, status, reason or "see the function's log", physical_id, data)
+    answer_cloudformation(event, status, reason or "see the function's log", physical_id, data)
     return {"status": status}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -22,11 +23,15 @@ app = APIGatewayHttpResolver()
 dynamodb = boto3.client("dynamodb")
 NEWS_TABLE = os.environ["NEWS_TABLE"]
 LATEST = 10
+# stockflux_market.text.SYMBOL_PATTERN (this function reads one table and has no layer)
+SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
 
 
 @app.get("/news/<symbol>")
 def news(symbol: str) -> Response[str]:
     symbol = unquote(symbol).strip().upper()
+    if not SYMBOL_PATTERN.match(symbol):  # no such security: no news (and no oversized key)
+        return Response(status_code=200, content_type="application/json", body="[]")
     page = dynamodb.query(
         TableName=NEWS_TABLE, KeyConditionExpression="symbol = :symbol",
         ExpressionAttributeValues={":symbol": {"S": symbol}}, ScanIndexForward=False,

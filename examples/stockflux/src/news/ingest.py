@@ -12,10 +12,8 @@ same item, so overlapping or repeated runs are harmless.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-import urllib.request
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +21,8 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from stockflux_market.custom_resource import answer_cloudformation
+from stockflux_market.dynamo import batch_write
 from stockflux_market.news_feed import NewsFeed, SyntheticNewsFeed
 
 logger = Logger()
@@ -33,7 +33,6 @@ BACKFILL_S = 24 * 3600
 MAX_CATCH_UP_S = 48 * 3600
 RETENTION_S = 30 * 24 * 3600
 CHECKPOINT = "#checkpoint"
-BATCH_WRITE_MAX = 25
 
 
 def feed() -> NewsFeed:
@@ -62,19 +61,6 @@ def save_checkpoint(feed_name: str, until_ms: int) -> None:
             raise
 
 
-def write_items(items: list[dict[str, Any]]) -> None:
-    for start in range(0, len(items), BATCH_WRITE_MAX):
-        pending = [{"PutRequest": {"Item": item}} for item in items[start:start + BATCH_WRITE_MAX]]
-        for attempt in range(8):
-            result = dynamodb.batch_write_item(RequestItems={NEWS_TABLE: pending})
-            pending = result.get("UnprocessedItems", {}).get(NEWS_TABLE, [])
-            if not pending:
-                break
-            time.sleep(min(1.0, 0.02 * 2 ** attempt))
-        else:
-            raise RuntimeError(f"{len(pending)} news items stayed unprocessed")
-
-
 def ingest(until_ms: int) -> dict[str, int]:
     """Read the feed's stories of (checkpoint, until_ms) into the table."""
     source = feed()
@@ -94,7 +80,7 @@ def ingest(until_ms: int) -> dict[str, int]:
                     "time": {"N": str(story.time_ms)},
                     "expiresAt": {"N": str(story.time_ms // 1000 + RETENTION_S)},
                 })
-        write_items(items)
+        batch_write(dynamodb, NEWS_TABLE, [{"PutRequest": {"Item": item}} for item in items])
         save_checkpoint(source.name, until_ms)
     summary = {"sinceMs": since_ms, "untilMs": until_ms, "stories": len(items)}
     logger.info("news ingested", extra=summary)
@@ -109,20 +95,6 @@ def event_time_ms(event: dict[str, Any]) -> int:
     return int(time.time() * 1000)
 
 
-def answer_cloudformation(event: dict[str, Any], status: str, reason: str,
-                          data: dict[str, Any]) -> None:
-    body = json.dumps({
-        "Status": status, "Reason": reason[:3000],
-        "PhysicalResourceId": event.get("PhysicalResourceId") or "news-backfill",
-        "StackId": event["StackId"], "RequestId": event["RequestId"],
-        "LogicalResourceId": event["LogicalResourceId"], "Data": data,
-    }).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
-                                     headers={"Content-Type": ""})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        response.read()
-
-
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "RequestType" not in event:
@@ -134,5 +106,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except Exception as exc:  # any failure must still answer CloudFormation
         logger.exception("news backfill failed")
         status, reason = "FAILED", f"{type(exc).__name__}: {exc}"
-    answer_cloudformation(event, status, reason or "see the function's log", data)
+    answer_cloudformation(event, status, reason or "see the function's log",
+                          event.get("PhysicalResourceId") or "news-backfill", data)
     return {"status": status}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -23,16 +24,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from stockflux_market.ohlc.calendar import last_trading_day
 from stockflux_market.ohlc.providers import ProviderError, SymbolNotFound
 from stockflux_market.ohlc.service import OhlcService
+from stockflux_market.text import SYMBOL_PATTERN
 
 logger = Logger()
 app = APIGatewayHttpResolver()
 dynamodb = boto3.client("dynamodb")
-service = OhlcService(dynamodb, boto3.client("ssm"), cache_table=os.environ["OHLC_CACHE_TABLE"],
+service = OhlcService(dynamodb, lambda: boto3.client("ssm"),
+                      cache_table=os.environ["OHLC_CACHE_TABLE"],
                       provider_parameter=os.environ.get("MARKET_DATA_PROVIDER_PARAMETER"),
                       ttl_s=int(os.environ.get("OHLC_CACHE_TTL_SECONDS", "21600")))
 SECURITIES_TABLE = os.environ["SECURITIES_TABLE"]
 SYMBOL_INDEX = os.environ.get("SYMBOL_INDEX", "symbol-index")
 EARLIEST = date(1970, 1, 1)
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def reply(status: int, body: dict[str, Any]) -> Response[str]:
@@ -55,12 +59,14 @@ def listed(symbol: str) -> bool:
 @app.get("/ohlc/<symbol>/<from_date>")
 def ohlc(symbol: str, from_date: str) -> Response[str]:
     symbol = unquote(symbol).strip().upper()
+    if not SYMBOL_PATTERN.match(symbol):
+        return failure(404, f"No OHLC data for symbol {symbol[:40]}")
     try:
-        start = date.fromisoformat(from_date)
-        if len(from_date) != 10:
+        if not DATE_PATTERN.match(from_date):
             raise ValueError(from_date)
+        start = date.fromisoformat(from_date)
     except ValueError:
-        return failure(400, f"fromDate {from_date!r} is not a date (YYYY-MM-DD)")
+        return failure(400, f"fromDate {from_date[:40]!r} is not a date (YYYY-MM-DD)")
     end = last_trading_day(datetime.now(UTC).date())
     if start > end:
         return failure(400, f"fromDate {from_date} is after the last trading day {end}")

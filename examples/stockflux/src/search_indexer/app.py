@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from typing import Any
 
 import boto3
@@ -27,30 +26,18 @@ from aws_lambda_powertools.utilities.batch import (
     async_process_partial_response,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from stockflux_market.dynamo import from_item, to_item
+from stockflux_market.dynamo import batch_write, from_item, to_item
 from stockflux_market.search_index import changes
 
 logger = Logger()
 processor = AsyncBatchProcessor(event_type=EventType.DynamoDBStreams)
 dynamodb = boto3.client("dynamodb")
 INDEX_TABLE = os.environ["SEARCH_INDEX_TABLE"]
-BATCH_WRITE_MAX = 25
-MAX_ATTEMPTS = 8
 WRITERS = 6
 
 
 def write(requests: list[dict[str, Any]]) -> None:
-    """BatchWriteItem in chunks of 25, retrying unprocessed items with backoff."""
-    for start in range(0, len(requests), BATCH_WRITE_MAX):
-        pending = requests[start:start + BATCH_WRITE_MAX]
-        for attempt in range(MAX_ATTEMPTS):
-            result = dynamodb.batch_write_item(RequestItems={INDEX_TABLE: pending})
-            pending = result.get("UnprocessedItems", {}).get(INDEX_TABLE, [])
-            if not pending:
-                break
-            time.sleep(min(1.0, 0.02 * 2 ** attempt))
-        else:
-            raise RuntimeError(f"{len(pending)} index writes stayed unprocessed")
+    batch_write(dynamodb, INDEX_TABLE, requests)
 
 
 def index_requests(stream_record: dict[str, Any]) -> list[dict[str, Any]]:

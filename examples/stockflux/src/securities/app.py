@@ -29,7 +29,14 @@ from stockflux_market.ohlc.calendar import last_trading_day
 from stockflux_market.ohlc.providers import ProviderError, SymbolNotFound
 from stockflux_market.ohlc.service import OhlcService
 from store import DuplicateSymbol, NotFound, SecuritiesStore
-from validation import Invalid, patch_fields, security_fields
+from validation import (
+    Invalid,
+    is_security_id,
+    is_symbol,
+    patch_fields,
+    security_fields,
+    shown,
+)
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -37,12 +44,15 @@ dynamodb = boto3.client("dynamodb")
 store = SecuritiesStore(dynamodb, os.environ["SECURITIES_TABLE"],
                         os.environ.get("SYMBOL_INDEX", "symbol-index"))
 searcher = SecuritySearch(dynamodb, os.environ["SEARCH_INDEX_TABLE"])
-ohlc = OhlcService(dynamodb, boto3.client("ssm"), cache_table=os.environ["OHLC_CACHE_TABLE"],
+ohlc = OhlcService(dynamodb, lambda: boto3.client("ssm"),
+                   cache_table=os.environ["OHLC_CACHE_TABLE"],
                    provider_parameter=os.environ.get("MARKET_DATA_PROVIDER_PARAMETER"),
                    ttl_s=int(os.environ.get("OHLC_CACHE_TTL_SECONDS", "21600")))
 DEFAULT_RESULTS = 20
 MAX_RESULTS = 100
 SUMMARY_DAYS = 30
+MAX_QUERY_CHARS = 100
+MAX_QUERY_WORDS = 8
 
 
 def json_response(status: int, body: Any) -> Response[str]:
@@ -69,13 +79,19 @@ def search(query: str) -> Response[str]:
         return failure(400, "limit must be a whole number")
     if not 1 <= limit <= MAX_RESULTS:
         return failure(400, f"limit must be between 1 and {MAX_RESULTS}")
-    results = searcher.search(unquote(query), limit)
+    query = unquote(query)
+    if len(query) > MAX_QUERY_CHARS or len(query.split()) > MAX_QUERY_WORDS:
+        return failure(400, f"query must be at most {MAX_QUERY_CHARS} characters and "
+                            f"{MAX_QUERY_WORDS} words")
+    results = searcher.search(query, limit)
     return json_response(200, {"success": True, "data": results})
 
 
 @app.get("/securities/<symbol>")
 def security(symbol: str) -> Response[str]:
     symbol = unquote(symbol).strip().upper()
+    if not is_symbol(symbol):
+        return failure(404, f"No security with symbol {shown(symbol)}")
     exchange = (app.current_event.get_query_string_value("exchange") or "").upper()
     listings = [s for s in store.by_symbol(symbol) if s["enabled"] and s["visible"]
                 and (not exchange or s["exchange"] == exchange)]
@@ -104,6 +120,14 @@ def _body() -> Any:
         raise Invalid(["The request body must be JSON"]) from None
 
 
+def _security_id(raw: str) -> str:
+    """The path's id; one that cannot be a security's id is simply not found."""
+    security_id = unquote(raw)
+    if not is_security_id(security_id):
+        raise NotFound(security_id)
+    return security_id
+
+
 @app.get("/admin/securities")
 def list_securities() -> Response[str]:
     return json_response(200, store.all_securities())
@@ -118,22 +142,22 @@ def create_security() -> Response[str]:
 
 @app.get("/admin/securities/<security_id>")
 def get_security(security_id: str) -> Response[str]:
-    return json_response(200, store.get(unquote(security_id)))
+    return json_response(200, store.get(_security_id(security_id)))
 
 
 @app.put("/admin/securities/<security_id>")
 def replace_security(security_id: str) -> Response[str]:
-    return json_response(200, store.replace(unquote(security_id), security_fields(_body())))
+    return json_response(200, store.replace(_security_id(security_id), security_fields(_body())))
 
 
 @app.patch("/admin/securities/<security_id>")
 def patch_security(security_id: str) -> Response[str]:
-    return json_response(200, store.patch(unquote(security_id), patch_fields(_body())))
+    return json_response(200, store.patch(_security_id(security_id), patch_fields(_body())))
 
 
 @app.delete("/admin/securities/<security_id>")
 def delete_security(security_id: str) -> Response[str]:
-    store.delete(unquote(security_id))
+    store.delete(_security_id(security_id))
     return Response(status_code=HTTPStatus.NO_CONTENT.value, content_type="application/json",
                     body="")
 
@@ -145,7 +169,7 @@ def invalid(exc: Invalid) -> Response[str]:
 
 @app.exception_handler(NotFound)
 def not_found(exc: NotFound) -> Response[str]:
-    return admin_error(404, f"No security with id {exc}")
+    return admin_error(404, f"No security with id {shown(str(exc))}")
 
 
 @app.exception_handler(DuplicateSymbol)

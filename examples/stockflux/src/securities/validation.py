@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
-SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
+from stockflux_market.text import SYMBOL_PATTERN
+
+SECURITY_ID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 EXCHANGE_PATTERN = re.compile(r"^[A-Z][A-Z0-9\-]{0,11}$")
 MAX_NAME_CHARS = 200
 IGNORED_FIELDS = {"securityId", "updated"}  # the admin UI sends back what it read
@@ -48,6 +51,8 @@ def security_fields(body: Any) -> dict[str, Any]:
         messages.append("name must be a string")
     elif len(name.strip()) > MAX_NAME_CHARS:
         messages.append(f"name must be at most {MAX_NAME_CHARS} characters")
+    elif not printable(name):
+        messages.append("name must be printable Unicode text")
     else:
         fields["name"] = " ".join(name.split())
     for flag in FLAGS:
@@ -80,6 +85,28 @@ def patch_fields(body: Any) -> dict[str, bool]:
     if messages:
         raise Invalid(messages)
     return fields
+
+
+def printable(text: str) -> bool:
+    """No control characters, and no lone surrogates (JSON's ``"\\ud800"``): DynamoDB
+    stores UTF-8, which cannot encode them."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r"
+                   for ch in text)
+
+
+def is_symbol(text: str) -> bool:
+    """A symbol as the admin API accepts it (upper case), e.g. ``AAPL``, ``BRK.B``."""
+    return bool(SYMBOL_PATTERN.match(text))
+
+
+def is_security_id(text: str) -> bool:
+    """Security ids are UUIDs (v4 when created by the API, v5 when seeded)."""
+    return bool(SECURITY_ID_PATTERN.match(text))
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` for an error message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _unknown(body: dict[str, Any], allowed: set[str]) -> list[str]:

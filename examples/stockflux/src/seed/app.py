@@ -18,56 +18,30 @@ from __future__ import annotations
 import json
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import (
-    CloudFormationCustomResourceCreateModel,
-    CloudFormationCustomResourceDeleteModel,
-    CloudFormationCustomResourceUpdateModel,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from request_models import SeedProperties, SeedRequest
 
 logger = Logger()
 RECORDS_FILE = Path(__file__).resolve().parent / "records" / "apps.json"
 REASON_LIMIT = 3000  # CloudFormation truncates longer reasons anyway
-
-
-class SeedProperties(BaseModel):
-    """The resource's properties (ServiceToken, Region, Table), as the original had them."""
-
-    model_config = ConfigDict(extra="allow")
-    Table: str = Field(min_length=1)
-    Region: str | None = None
-
-
-class SeedCreate(CloudFormationCustomResourceCreateModel):
-    resource_properties: SeedProperties = Field(..., alias="ResourceProperties")
-
-
-class SeedUpdate(CloudFormationCustomResourceUpdateModel):
-    resource_properties: SeedProperties = Field(..., alias="ResourceProperties")
-
-
-class SeedDelete(CloudFormationCustomResourceDeleteModel):
-    resource_properties: SeedProperties = Field(..., alias="ResourceProperties")
-
-
-SeedRequest = SeedCreate | SeedUpdate | SeedDelete
-MODELS: dict[str, type[SeedRequest]] = {"Create": SeedCreate, "Update": SeedUpdate,
-                                        "Delete": SeedDelete}
+REQUEST_TYPES = ("Create", "Update", "Delete")
 
 
 def parse_request(event: dict[str, Any]) -> SeedRequest:
     """CloudFormation's request, validated (a missing ``Table`` is a ValidationError)."""
     kind = event.get("RequestType")
-    if kind not in MODELS:
+    if kind not in REQUEST_TYPES:
         raise ValueError(f"unknown RequestType {kind!r}")
-    return parse(event=event, model=MODELS[kind])
+    import request_models  # on first use, not at init: see request_models' docstring
+
+    return request_models.parse_request(event)
 
 
 def bundled_items(path: Path = RECORDS_FILE) -> list[dict[str, Any]]:
@@ -120,7 +94,7 @@ def apply(request: SeedRequest, items: list[dict[str, Any]]) -> tuple[str, dict[
     properties = request.resource_properties
     physical_id = f"appd-seed-{properties.Table}"
     table = table_for(properties)
-    if isinstance(request, SeedDelete):
+    if request.request_type == "Delete":
         if request.physical_resource_id != physical_id:
             return request.physical_resource_id, {}  # never created: nothing to remove
         try:
@@ -132,7 +106,7 @@ def apply(request: SeedRequest, items: list[dict[str, Any]]) -> tuple[str, dict[
         return physical_id, {"Removed": unseed(table, seeded)}
     app_ids = [item["appId"] for item in items]
     data: dict[str, Any] = {"Seeded": seed(table, items)}
-    if isinstance(request, SeedUpdate):
+    if request.request_type == "Update":
         stale = [a for a in seeded_ids(table) if a not in app_ids]
         if stale:
             data["Removed"] = unseed(table, stale)

@@ -13,7 +13,8 @@ Flow:
   DynamoDB cache with a TTL in front of it.
 - ``news_feed`` holds the news feed interface and the synthetic offline feed that the
   scheduled ingest reads.
-- ``dynamo`` converts between DynamoDB AttributeValues and Python values.
+- ``dynamo`` converts between DynamoDB AttributeValues and Python values and retries
+  BatchWriteItem; ``custom_resource`` answers CloudFormation for the custom resources.
 
 Only the standard library and boto3 are used, so the layer works in any Python runtime.
 """

@@ -1,9 +1,15 @@
 """DynamoDB AttributeValues <-> plain Python values (str, bool, int/float, bytes, None,
-lists and dicts), without the Decimal detour of boto3's TypeDeserializer."""
+lists and dicts), without the Decimal detour of boto3's TypeDeserializer; and
+``batch_write``, BatchWriteItem with the retries of unprocessed items it needs."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+BATCH_WRITE_MAX = 25  # BatchWriteItem's limit
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_S = 1.0
 
 
 def to_attr(value: Any) -> dict[str, Any]:
@@ -50,3 +56,18 @@ def from_attr(attr: dict[str, Any]) -> Any:
 
 def from_item(item: dict[str, Any] | None) -> dict[str, Any]:
     return {name: from_attr(attr) for name, attr in (item or {}).items()}
+
+
+def batch_write(dynamodb: Any, table: str, requests: list[dict[str, Any]]) -> None:
+    """``PutRequest``/``DeleteRequest`` entries in chunks of 25, retrying unprocessed ones
+    with exponential backoff; raises when some stay unprocessed."""
+    for start in range(0, len(requests), BATCH_WRITE_MAX):
+        pending = requests[start:start + BATCH_WRITE_MAX]
+        for attempt in range(MAX_ATTEMPTS):
+            result = dynamodb.batch_write_item(RequestItems={table: pending})
+            pending = result.get("UnprocessedItems", {}).get(table, [])
+            if not pending:
+                break
+            time.sleep(min(MAX_BACKOFF_S, 0.02 * 2 ** attempt))
+        else:
+            raise RuntimeError(f"{len(pending)} writes to {table} stayed unprocessed")

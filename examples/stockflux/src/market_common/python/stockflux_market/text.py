@@ -19,6 +19,8 @@ _SPECIAL = str.maketrans({
 })
 _WORD_SPLIT = re.compile(r"[\s\-/,]+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# a listed symbol, upper case: "AAPL", "BRK.B", "NOVO-B" (what the admin API accepts)
+SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
 
 
 def fold(text: str) -> str:
