@@ -162,6 +162,20 @@ def write_json(path: Path, run: dict[str, Any]) -> None:
     path.write_text(json.dumps(run, indent=2, default=str) + "\n")
 
 
+# Each of these benches writes its own results file; this one points at them.
+OTHER_RESULTS = [
+    "- DynamoDB against moto and dynalite: `RESULTS-dynamodb.md` (`python -m bench.dynamodb`)",
+    "- S3, SQS, SNS and the event wires against moto and MiniStack: `RESULTS-events.md`"
+    " (`python -m bench.events`)",
+    "- StockFlux search, OHLC and news through the API: `RESULTS-stockflux.md`"
+    " (`python -m bench.stockflux`)",
+    "- product-data full refresh (100,000 products, lost and duplicated deliveries counted):"
+    " `RESULTS-product-data.md` (`python -m bench.product_data`)",
+    "- energy-billing meter-year load and bill queries: `RESULTS-energy-billing.md`"
+    " (`python -m bench.energy_billing`)",
+]
+
+
 def write_markdown(path: Path, run: dict[str, Any], method: str) -> None:
     header, table = rows(run["results"])
     box = run["machine"]
@@ -186,6 +200,10 @@ def write_markdown(path: Path, run: dict[str, Any], method: str) -> None:
         *notes(run["results"]),
         "",
         "What is known about each peer's figures (and why) is in `bench/README.md`.",
+        "",
+        "## The other workloads",
+        "",
+        *OTHER_RESULTS,
         "",
         "## Method",
         "",
