@@ -84,6 +84,29 @@ def test_zero_reserved_concurrency_throttles_every_invoke(lam: LambdaHarness,
     expect_error("TooManyRequestsException", "Invoke", FunctionName=name, Payload=b"{}")
 
 
+def test_an_init_past_the_init_limit_goes_on_within_the_function_timeout(
+        lam: LambdaHarness) -> None:
+    """AWS runs a too-slow init again inside the invoke, under the function's Timeout: the
+    invoke fails only if that is exceeded too (here the 10 s limit is scaled to 0.2 s)."""
+    slow_init = """
+        import time
+        time.sleep(0.6)
+        def handler(event, context):
+            return "ready"
+    """
+    manager = lam.provider.runtime
+    manager.init_timeout_s, saved = 0.2, manager.init_timeout_s
+    try:
+        within = lam.create(slow_init, Timeout=3)
+        assert payload_of(lam.invoke(within)) == "ready"
+        beyond = lam.create(slow_init.replace("0.6", "1.5"), Timeout=1)
+        result = lam.invoke(beyond)
+        assert result["FunctionError"] == "Unhandled"
+        assert payload_of(result)["errorType"] == "Sandbox.Timedout"
+    finally:
+        manager.init_timeout_s = saved
+
+
 def test_timeout_kills_the_environment(lam: LambdaHarness) -> None:
     name = lam.create("""
         import os, time
