@@ -49,16 +49,36 @@ class RawResult:
     sentinel: bool = True  # the output of the invoke ends at a sentinel line still to come
 
 
-class ControlChannel(asyncio.Protocol):
+class _WakingProtocol(asyncio.Protocol):
+    """A protocol with one waiting reader, woken by data (``_wake``) or by the end."""
+
+    def __init__(self) -> None:
+        self._waiter: asyncio.Future[None] | None = None
+        self.closed = False
+
+    def eof_received(self) -> bool | None:
+        self.closed = True
+        self._wake()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+
+class ControlChannel(_WakingProtocol):
     """fogbank's end of the control socket: writes invoke frames, parses replies (one
     outstanding request at a time) without a stream reader's per-read coroutines."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.transport: asyncio.Transport | None = None
         self._buffer = bytearray()
         self._replies: list[tuple[int, int, int, float, bytes]] = []
-        self._waiter: asyncio.Future[None] | None = None
-        self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -83,18 +103,6 @@ class ControlChannel(asyncio.Protocol):
         if self._replies:
             self._wake()
 
-    def eof_received(self) -> bool | None:
-        self.closed = True
-        self._wake()
-        return None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
 
     async def reply(self) -> tuple[int, int, int, float, bytes]:
         while not self._replies:
@@ -113,7 +121,7 @@ class ControlChannel(asyncio.Protocol):
         self.transport.write(data)
 
 
-class OutputCollector(asyncio.Protocol):
+class OutputCollector(_WakingProtocol):
     """Collects the environment's stdout/stderr as timestamped lines, cut into one batch per
     invoke at the sentinel line the environment writes after flushing. A line keeps at most
     ``max_line_bytes`` (Lambda's log event limit); the rest of a longer line is read and
@@ -121,6 +129,7 @@ class OutputCollector(asyncio.Protocol):
 
     def __init__(self, sentinel: bytes, now_ms: Callable[[], int], *,
                  max_line_bytes: int = MAX_LINE_BYTES) -> None:
+        super().__init__()
         self._sentinel = sentinel
         self._now_ms = now_ms
         self._max_line_bytes = max_line_bytes
@@ -129,8 +138,6 @@ class OutputCollector(asyncio.Protocol):
         self._tail = b""  # the last bytes of a dropped overflow (where a sentinel would be)
         self._lines: list[tuple[int, str]] = []
         self._batches: list[list[tuple[int, str]]] = []
-        self._waiter: asyncio.Future[None] | None = None
-        self.closed = False
 
     def data_received(self, data: bytes) -> None:
         last = data.rfind(b"\n")
@@ -181,18 +188,6 @@ class OutputCollector(asyncio.Protocol):
             raw = raw[: self._max_line_bytes]
         self._lines.append((stamp, raw.decode("utf-8", "replace")))
 
-    def eof_received(self) -> bool | None:
-        self.closed = True
-        self._wake()
-        return None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
 
     def cut(self) -> list[tuple[int, str]]:
         """The lines of the invoke that just finished when no sentinel follows them: every
