@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
-from bench.load import BenchError, wait_for_http
-from bench.peers import Fogbank, _peer_env
-from bench.procs import ManagedServer, ServerProcess, free_port
-
-EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "energy-billing"
-READY_LINE = "fogbank is up in"
-FAILED_LINE = "did not deploy"
+from bench.example_server import ExampleServer
 
 
 def client(service: str, endpoint_url: str, read_timeout_s: float = 60) -> Any:
@@ -27,46 +18,6 @@ def client(service: str, endpoint_url: str, read_timeout_s: float = 60) -> Any:
                                       read_timeout=read_timeout_s, max_pool_connections=16))
 
 
-class BillingServer(ManagedServer):
-    name = "fogbank"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.edge_url = ""
-        self.api_url = ""
-        self.outputs: dict[str, str] = {}
-
-    def version(self) -> str:
-        return Fogbank().version()
-
+class BillingServer(ExampleServer):
     def start(self, workdir: Path, parameters: dict[str, str], deadline_s: float) -> None:
-        app = workdir / "energy-billing"
-        shutil.copytree(EXAMPLE_DIR, app,
-                        ignore=shutil.ignore_patterns(".fogbank", "__pycache__", "tests"))
-        edge_port, api_port = free_port(), free_port()
-        script = Path(sys.executable).with_name("fogbank")
-        argv = [str(script) if script.exists() else "fogbank", "up", str(app),
-                "--port-edge", str(edge_port), "--port-api", str(api_port)]
-        for key, value in parameters.items():
-            argv += ["--param", f"{key}={value}"]
-        began = time.perf_counter()
-        self.process = ServerProcess(argv, workdir / "fogbank.log",
-                                     _peer_env({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}),
-                                     cwd=workdir)
-        deadline = time.monotonic() + deadline_s
-        while READY_LINE not in self.process.log_text():
-            self.check_alive()
-            if FAILED_LINE in self.process.log_text():
-                raise BenchError("fogbank up did not deploy the example:\n"
-                                 + self.process.log_tail(30))
-            if time.monotonic() > deadline:
-                raise BenchError(f"fogbank up was not ready within {deadline_s:g} s:\n"
-                                 + self.process.log_tail(30))
-            time.sleep(0.05)
-        self.edge_url = f"http://127.0.0.1:{edge_port}"
-        self.api_url = f"http://127.0.0.1:{api_port}"
-        wait_for_http(f"{self.edge_url}/_fogbank/health", 30)
-        stack = client("cloudformation", self.edge_url).describe_stacks(
-            StackName="energy-billing")["Stacks"][0]
-        self.outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-        self.details["deployed_s"] = round(time.perf_counter() - began, 2)
+        self.start_example("energy-billing", workdir, parameters, deadline_s)
