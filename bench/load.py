@@ -26,6 +26,38 @@ class BenchError(Exception):
     """A step of the bench could not be measured; the message says why, as a sentence."""
 
 
+class KeepAlive:
+    """One keep-alive ``http.client`` connection, opened on first use and dropped (to be
+    reopened) after a transport error or a ``Connection: close`` answer."""
+
+    def __init__(self, host: str, port: int, timeout_s: float = 60.0) -> None:
+        self.host, self.port = host, port
+        self._timeout_s = timeout_s
+        self._connection: http.client.HTTPConnection | None = None
+
+    def round_trip(self, method: str, path: str, body: bytes | None,
+                   headers: dict[str, str]) -> tuple[int, bytes]:
+        """The status and body of one request."""
+        if self._connection is None:
+            self._connection = http.client.HTTPConnection(self.host, self.port,
+                                                          timeout=self._timeout_s)
+        try:
+            self._connection.request(method, path, body=body, headers=headers)
+            response = self._connection.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        if response.getheader("connection", "").lower() == "close":
+            self.close()
+        return response.status, raw
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 @dataclass(frozen=True)
 class HttpSample:
     status: int

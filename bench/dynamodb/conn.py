@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from bench.dynamodb.wire import Call, signed_headers
-from bench.load import BenchError
+from bench.load import BenchError, KeepAlive
 
 RETRYABLE = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException",
                        "InternalServerError", "LimitExceededException"})
@@ -41,34 +41,21 @@ class DynamoConnection:
 
     def __init__(self, port: int, timeout_s: float = 60.0) -> None:
         self.host = f"127.0.0.1:{port}"
-        self._port = port
-        self._timeout_s = timeout_s
-        self._connection: http.client.HTTPConnection | None = None
+        self._link = KeepAlive("127.0.0.1", port, timeout_s)
 
     def prepare(self, call: Call) -> Prepared:
         return Prepared(self.host, call)
 
     def send(self, prepared: Prepared) -> dict[str, Any]:
         """The decoded answer of one round trip; raises :class:`DynamoError` on an error answer."""
-        if self._connection is None:
-            self._connection = http.client.HTTPConnection("127.0.0.1", self._port,
-                                                          timeout=self._timeout_s)
-        try:
-            self._connection.request("POST", "/", body=prepared.payload, headers=prepared.headers)
-            response = self._connection.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
-        if response.getheader("connection", "").lower() == "close":
-            self.close()
+        status, raw = self._link.round_trip("POST", "/", prepared.payload, prepared.headers)
         try:
             decoded = json.loads(raw) if raw else {}
         except ValueError:
             decoded = {"message": raw[:300].decode(errors="replace")}
-        if response.status != 200:
+        if status != 200:
             code = str(decoded.get("__type", "?")).rsplit("#", 1)[-1]
-            raise DynamoError(response.status, code, str(decoded.get("message")
+            raise DynamoError(status, code, str(decoded.get("message")
                                                          or decoded.get("Message") or raw[:200]))
         return decoded if isinstance(decoded, dict) else {}
 
@@ -81,9 +68,7 @@ class DynamoConnection:
         return (time.perf_counter() - started) * 1000, answer
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._link.close()
 
 
 def write_all(connection: DynamoConnection, call: Call, deadline: float,

@@ -9,7 +9,6 @@ the credential scope names the service, which some servers route by).
 
 from __future__ import annotations
 
-import http.client
 import json
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -17,6 +16,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from bench.load import KeepAlive
 
 REGION = "us-east-1"
 _CREDENTIALS = Credentials("test", "test")
@@ -35,8 +36,7 @@ class RawConnection:
         parts = urlsplit(endpoint)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.service = service
-        self._timeout_s = timeout_s
-        self._connection: http.client.HTTPConnection | None = None
+        self._link = KeepAlive(self.host, self.port, timeout_s)
         self._auth: dict[str, str] | None = None
 
     def auth_headers(self) -> dict[str, str]:
@@ -52,29 +52,16 @@ class RawConnection:
 
     def request(self, method: str, path: str, body: bytes = b"",
                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        if self._connection is None:
-            self._connection = http.client.HTTPConnection(self.host, self.port,
-                                                          timeout=self._timeout_s)
         sent = {**self.auth_headers(), **(headers or {})}
         if body or method in ("PUT", "POST"):
             sent["Content-Length"] = str(len(body))
-        try:
-            self._connection.request(method, path, body=body or None, headers=sent)
-            response = self._connection.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
-        if response.getheader("connection", "").lower() == "close":
-            self.close()
-        if not 200 <= response.status < 300:
-            raise WireError(response.status, raw)
-        return response.status, raw
+        status, raw = self._link.round_trip(method, path, body or None, sent)
+        if not 200 <= status < 300:
+            raise WireError(status, raw)
+        return status, raw
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._link.close()
 
 
 class SqsConnection(RawConnection):
